@@ -1,0 +1,160 @@
+"""The citizen's filing form; its checks are those of the API (validation.py)."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from opd.models import Category, Desa, Kecamatan
+
+from .models import Kind, Privacy
+from .validation import clean_location, clean_phone, contact_errors
+
+PRIVACY_HELP = {
+    Privacy.PUBLIC: _("Your complaint and your name are shown on the public list."),
+    Privacy.ANONYMOUS: _(
+        "Your complaint is public, but your name and contact are seen only by the regency's "
+        "complaint desk — never by the OPD or the public."
+    ),
+    Privacy.CONFIDENTIAL: _(
+        "Nothing is public: only you, the complaint desk, the handling OPD and the regency's "
+        "leadership can read it."
+    ),
+}
+
+
+class GroupedCategoryField(forms.ModelChoiceField):
+    """Categories grouped by sector in the select."""
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class DesaField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class ComplaintForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What do you want to send?"),
+        choices=Kind.choices,
+        initial=Kind.COMPLAINT,
+        widget=forms.RadioSelect,
+    )
+    category = GroupedCategoryField(
+        label=_("Category"),
+        queryset=Category.objects.filter(is_active=True).select_related("sector"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("— Not sure: let the complaint desk choose —"),
+        error_messages={"invalid_choice": _("Choose a category from the list.")},
+    )
+    kecamatan = forms.ModelChoiceField(
+        label=_("Kecamatan"),
+        queryset=Kecamatan.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("— Choose the kecamatan —"),
+        error_messages={"invalid_choice": _("Choose a kecamatan from the list.")},
+    )
+    desa = DesaField(
+        label=_("Desa / kelurahan"),
+        queryset=Desa.objects.select_related("kecamatan"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("— Choose the desa or kelurahan —"),
+        error_messages={"invalid_choice": _("Choose a desa or kelurahan from the list.")},
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=150,
+        help_text=_("In a few words: what and where, e.g. “Pothole on Jalan Raya Kuta”."),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What is the problem, since when, and how does it affect you?"),
+    )
+    address_detail = forms.CharField(
+        label=_("Address detail"),
+        max_length=300,
+        required=False,
+        help_text=_("Street, banjar, landmark."),
+    )
+    latitude = forms.DecimalField(
+        label=_("Latitude"),
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"),
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    privacy = forms.ChoiceField(
+        label=_("Privacy"),
+        choices=Privacy.choices,
+        initial=Privacy.PUBLIC,
+        widget=forms.RadioSelect,
+    )
+    reporter_name = forms.CharField(label=_("Your name"), max_length=120, required=False)
+    reporter_email = forms.EmailField(label=_("E-mail"), required=False)
+    reporter_phone = forms.CharField(label=_("Phone / WhatsApp"), max_length=30, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        if user is not None and user.is_authenticated:
+            self.fields["reporter_name"].initial = user.display_name()
+            self.fields["reporter_email"].initial = user.email
+
+    def privacy_choices(self):
+        return [(value, label, PRIVACY_HELP[value]) for value, label in Privacy.choices]
+
+    def category_groups(self):
+        groups = {}
+        for category in self.fields["category"].queryset:
+            groups.setdefault(category.sector, []).append(category)
+        return list(groups.items())
+
+    def desa_groups(self):
+        groups = {}
+        for desa in self.fields["desa"].queryset.order_by("kecamatan__code", "name"):
+            groups.setdefault(desa.kecamatan, []).append(desa)
+        return list(groups.items())
+
+    def clean_reporter_phone(self):
+        return clean_phone(self.cleaned_data.get("reporter_phone"))
+
+    def clean(self):
+        data = super().clean()
+        if any(f in self.errors for f in ("kecamatan", "desa", "latitude", "longitude")):
+            return data
+        desa, errors = clean_location(
+            desa=data.get("desa"),
+            kecamatan=data.get("kecamatan"),
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+        )
+        if "reporter_phone" not in self.errors:
+            errors.update(
+                contact_errors(
+                    is_authenticated=bool(self.user and self.user.is_authenticated),
+                    email=data.get("reporter_email"),
+                    phone=data.get("reporter_phone"),
+                )
+            )
+        if errors:
+            raise ValidationError(errors)
+        data["desa"] = desa
+        return data
+
+    def filing_data(self):
+        data = dict(self.cleaned_data)
+        data.pop("kecamatan", None)
+        return data

@@ -1,0 +1,288 @@
+"""A complaint, its append-only timeline and its photos (SPEC §3, §4)."""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("Awaiting verification")
+    DISPATCHED = "dispatched", _("Forwarded to the OPD")
+    IN_PROGRESS = "in_progress", _("Being handled")
+    INFO_REQUESTED = "info_requested", _("Awaiting information from the reporter")
+    RESOLVED = "resolved", _("Handled")
+    CLOSED = "closed", _("Completed")
+    REJECTED = "rejected", _("Rejected")
+    MERGED = "merged", _("Merged")
+
+
+OPEN_STATUSES = {Status.SUBMITTED, Status.DISPATCHED, Status.IN_PROGRESS, Status.INFO_REQUESTED}
+FINAL_STATUSES = {Status.CLOSED, Status.REJECTED, Status.MERGED}
+
+
+class Kind(models.TextChoices):
+    COMPLAINT = "complaint", _("Complaint")
+    ASPIRATION = "aspiration", _("Aspiration")
+    INFORMATION = "information", _("Request for information")
+
+
+class Privacy(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    ANONYMOUS = "anonymous", _("Anonymous")
+    CONFIDENTIAL = "confidential", _("Confidential")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Website")
+    API = "api", _("API")
+    SOCIAL_MEDIA = "social_media", _("Social media")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    WALK_IN = "walk_in", _("Walk-in")
+    PHONE = "phone", _("Phone")
+
+
+class Language(models.TextChoices):
+    INDONESIAN = "id", "Bahasa Indonesia"
+    ENGLISH = "en", "English"
+
+
+def digest_key(access_key):
+    return hashlib.sha256(access_key.encode()).hexdigest()
+
+
+class Complaint(models.Model):
+    tracking_code = models.CharField(_("tracking code"), max_length=12, unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.COMPLAINT)
+    title = models.CharField(_("title"), max_length=150)
+    description = models.TextField(_("description"))
+    category = models.ForeignKey(
+        "opd.Category", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("category")
+    )
+    sector = models.ForeignKey(
+        "opd.Sector", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("sector")
+    )
+    desa = models.ForeignKey(
+        "opd.Desa", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("desa")
+    )
+    kecamatan = models.ForeignKey(
+        "opd.Kecamatan",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("kecamatan"),
+    )
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    address_detail = models.CharField(_("address detail"), max_length=300, blank=True)
+    privacy = models.CharField(
+        _("privacy"), max_length=12, choices=Privacy.choices, default=Privacy.PUBLIC
+    )
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    source_reference = models.CharField(_("source reference"), max_length=500, blank=True)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("reporter account"),
+    )
+    reporter_name = models.CharField(_("reporter name"), max_length=120, blank=True)
+    reporter_email = models.EmailField(_("reporter e-mail"), blank=True)
+    reporter_phone = models.CharField(_("reporter phone"), max_length=20, blank=True)
+    access_key_digest = models.CharField(max_length=64, editable=False)
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.INDONESIAN
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED
+    )
+    suggested_opd = models.ForeignKey(
+        "opd.Opd",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("OPD suggested by routing"),
+    )
+    current_opd = models.ForeignKey(
+        "opd.Opd",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("OPD"),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_complaints",
+        verbose_name=_("assignee"),
+    )
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_complaints"
+    )
+    created_at = models.DateTimeField(_("filed at"), db_index=True)
+    updated_at = models.DateTimeField(_("updated at"))
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Set while waiting for the reporter: the deadlines' clock is paused (SPEC §4).
+    paused_at = models.DateTimeField(_("clock paused at"), null=True, blank=True)
+    verification_due = models.DateField(_("verification due"), null=True, blank=True)
+    first_response_due = models.DateField(_("first response due"), null=True, blank=True)
+    resolution_due = models.DateField(_("resolution due"), null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    supporters_count = models.PositiveIntegerField(_("supporters"), default=0)
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    rating_comment = models.TextField(_("rating comment"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="complaint_status_created"),
+            models.Index(fields=["current_opd", "status"], name="complaint_opd_status"),
+            models.Index(fields=["kecamatan", "status"], name="complaint_kecamatan_status"),
+            models.Index(fields=["privacy", "status", "created_at"], name="complaint_public_list"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="complaint_rating_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(escalation_level__lte=3), name="complaint_escalation_0_to_3"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.tracking_code} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("complaints:detail", args=[self.tracking_code])
+
+    def check_access_key(self, access_key):
+        """Constant-time comparison of a presented access key with the stored digest (§3)."""
+        if not access_key or not self.access_key_digest:
+            return False
+        return hmac.compare_digest(digest_key(access_key), self.access_key_digest)
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_public(self):
+        return self.privacy != Privacy.CONFIDENTIAL
+
+
+class Event(models.Model):
+    """One entry of a complaint's append-only timeline."""
+
+    class Action(models.TextChoices):
+        FILED = "filed", _("Filed")
+        DISPATCHED = "dispatched", _("Forwarded to an OPD")
+        REJECTED = "rejected", _("Rejected")
+        MERGED = "merged", _("Merged into another complaint")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged by the OPD")
+        INFO_REQUESTED = "info_requested", _("Information requested")
+        INFO_PROVIDED = "info_provided", _("Information provided by the reporter")
+        RESPONDED = "responded", _("Response")
+        NOTE = "note", _("Internal note")
+        COMMENTED = "commented", _("Comment by the reporter")
+        RESOLVED = "resolved", _("Resolved")
+        RETURNED = "returned", _("Returned as wrongly routed")
+        ASSIGNED = "assigned", _("Assigned")
+        RATED = "rated", _("Rated by the reporter")
+        REOPENED = "reopened", _("Reopened by the reporter")
+        AUTO_CLOSED = "auto_closed", _("Closed automatically")
+        EXPIRED = "expired", _("Closed: no answer from the reporter")
+
+    class By(models.TextChoices):
+        REPORTER = "reporter", _("Reporter")
+        STAFF = "staff", _("Officer")
+        SYSTEM = "system", _("System")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    by = models.CharField(_("by"), max_length=8, choices=By.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(_("staff member"), max_length=150, blank=True)
+    opd = models.ForeignKey(
+        "opd.Opd",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The OPD handling the complaint when this happened."),
+    )
+    from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    is_public = models.BooleanField(default=True)
+    public_text = models.TextField(_("public text"), blank=True)
+    internal_note = models.TextField(_("internal note"), blank=True)
+    created_at = models.DateTimeField(_("at"), db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["complaint", "created_at"], name="event_complaint_time")]
+
+    def __str__(self):
+        return f"{self.complaint_id} {self.action} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def summary(self):
+        """The translated headline of this event, for timelines."""
+        c = self.complaint
+        if self.action == self.Action.DISPATCHED and self.opd_id:
+            return _("Forwarded to %(opd)s") % {"opd": self.opd.name}
+        if self.action == self.Action.ACKNOWLEDGED and self.opd_id:
+            return _("%(opd)s is handling this complaint") % {"opd": self.opd.name}
+        if self.action == self.Action.MERGED and c.merged_into_id:
+            return _("Merged into complaint %(code)s, which reports the same problem") % {
+                "code": c.merged_into.tracking_code
+            }
+        if self.action == self.Action.RATED and c.rating:
+            return _("Rated %(score)s of 5 by the reporter") % {"score": c.rating}
+        return self.get_action_display()
+
+
+def attachment_path(instance, filename):
+    # Random names: a private complaint's photo is never at a guessable path.
+    month = f"{instance.complaint.created_at:%Y/%m}"
+    return f"attachments/{month}/{instance.token}.{instance.extension}"
+
+
+class Attachment(models.Model):
+    """A photo of a complaint (by the reporter) or of its resolution (by staff)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    extension = models.CharField(max_length=5, editable=False)
+    image = models.ImageField(upload_to=attachment_path)
+    thumbnail = models.ImageField(upload_to="thumbnails/%Y/%m", blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    is_resolution = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.complaint_id} {self.token}"

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "complaints"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("complaints/", views.complaint_list, name="list"),
+    path("track/", views.track, name="track"),
+    path("complaints/<str:tracking_code>/", views.detail, name="detail"),
+    path("complaints/<str:tracking_code>/filed/", views.filed, name="filed"),
+]

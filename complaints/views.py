@@ -1,0 +1,114 @@
+"""Citizen pages: file, confirm, track, browse (SPEC §8)."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.roles import actor_for
+
+from . import lifecycle
+from .access import get_complaint_for, public_complaints
+from .filters import ComplaintFilter
+from .forms import ComplaintForm
+from .models import Channel
+from .selectors import timeline_for
+
+SESSION_KEYS = "access_keys"  # tracking code -> access key, for this browser's own complaints
+SESSION_JUST_FILED = "just_filed"
+
+
+def _remember_key(request, code, key):
+    keys = request.session.get(SESSION_KEYS, {})
+    keys[code] = key
+    request.session[SESSION_KEYS] = keys
+
+
+@require_http_methods(["GET", "POST"])
+def home(request):
+    form = ComplaintForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        complaint, access_key = lifecycle.file_complaint(
+            actor=actor_for(request.user),
+            channel=Channel.WEB,
+            language="en" if get_language() == "en" else "id",
+            **form.filing_data(),
+        )
+        _remember_key(request, complaint.tracking_code, access_key)
+        request.session[SESSION_JUST_FILED] = complaint.tracking_code
+        return redirect("complaints:filed", tracking_code=complaint.tracking_code)
+    return render(request, "citizen/home.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def filed(request, tracking_code):
+    """The confirmation: tracking code and access key, shown once."""
+    if request.session.get(SESSION_JUST_FILED) != tracking_code:
+        return redirect("complaints:detail", tracking_code=tracking_code)
+    del request.session[SESSION_JUST_FILED]
+    access_key = request.session.get(SESSION_KEYS, {}).get(tracking_code)
+    access = get_complaint_for(actor_for(request.user), tracking_code, access_key=access_key)
+    return render(
+        request, "citizen/filed.html", {"complaint": access.complaint, "access_key": access_key}
+    )
+
+
+def track(request):
+    code = (request.GET.get("code") or "").strip().upper()
+    error = None
+    if code:
+        try:
+            access = get_complaint_for(actor_for(request.user), code)
+        except Http404:
+            error = _("No complaint with tracking code %(code)s was found.") % {"code": code}
+        else:
+            return redirect("complaints:detail", tracking_code=access.complaint.tracking_code)
+    return render(
+        request, "citizen/track.html", {"code": code, "error": error}, status=404 if error else 200
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def detail(request, tracking_code):
+    code = tracking_code.upper()
+    if request.method == "POST":
+        # The reporter presents the access key; keep it for this browser session.
+        key = (request.POST.get("access_key") or "").strip()
+        try:
+            access = get_complaint_for(actor_for(request.user), code, access_key=key)
+        except Http404:
+            access = None
+        if access is not None and access.is_reporter:
+            _remember_key(request, code, key)
+            messages.success(request, _("Access key accepted: you see your complaint in full."))
+            return redirect("complaints:detail", tracking_code=code)
+        messages.error(request, _("This access key does not match the complaint."))
+        return redirect(reverse("complaints:detail", args=[code]) + "#access-key")
+    access_key = request.session.get(SESSION_KEYS, {}).get(code)
+    access = get_complaint_for(actor_for(request.user), code, access_key=access_key)
+    context = {
+        "complaint": access.complaint,
+        "access": access,
+        "events": timeline_for(access),
+    }
+    return render(request, "citizen/detail.html", context)
+
+
+def complaint_list(request):
+    queryset = public_complaints().select_related(
+        "category", "sector", "desa", "kecamatan", "current_opd"
+    )
+    filterset = ComplaintFilter(request.GET, queryset=queryset)
+    rows = filterset.qs.order_by("-created_at") if filterset.is_valid() else queryset.none()
+    page = Paginator(rows, 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "citizen/list.html",
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+        status=200 if filterset.is_valid() else 400,
+    )

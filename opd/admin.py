@@ -1,0 +1,57 @@
+from django.contrib import admin
+
+from .models import Category, Desa, Holiday, Kecamatan, Opd, RoutingRule, Sector
+
+
+class DesaInline(admin.TabularInline):
+    model = Desa
+    extra = 0
+    fields = ["code", "name", "kind", "latitude", "longitude"]
+
+
+@admin.register(Kecamatan)
+class KecamatanAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "latitude", "longitude"]
+    search_fields = ["code", "name"]
+    inlines = [DesaInline]
+
+
+@admin.register(Desa)
+class DesaAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "kecamatan"]
+    list_filter = ["kecamatan", "kind"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_id", "name_en", "position"]
+
+
+@admin.register(Opd)
+class OpdAdmin(admin.ModelAdmin):
+    list_display = ["code", "abbreviation", "name", "kind", "kecamatan", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["code", "abbreviation", "name"]
+    filter_horizontal = ["sectors"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_id", "sector", "default_opd", "target_working_days", "is_active"]
+    list_filter = ["sector", "is_active"]
+    search_fields = ["code", "name_id", "name_en"]
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    list_display = ["category", "kecamatan", "opd"]
+    list_filter = ["kecamatan", "opd"]
+    search_fields = ["category__code", "opd__code"]
+    autocomplete_fields = ["category", "opd"]
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name"]
+    date_hierarchy = "date"

@@ -1,0 +1,16 @@
+"""Which OPD handles a complaint (SPEC §6)."""
+
+from .models import RoutingRule
+
+
+def opd_for(category, kecamatan=None):
+    """The OPD named by the routing rules; a kecamatan-specific rule wins over the general one."""
+    if category is None:
+        return None
+    rules = {
+        rule.kecamatan_id: rule.opd
+        for rule in RoutingRule.objects.filter(category=category).select_related("opd")
+    }
+    if kecamatan is not None and kecamatan.pk in rules:
+        return rules[kecamatan.pk]
+    return rules.get(None, category.default_opd)
