@@ -114,9 +114,23 @@ def test_detail_has_the_contract_fields(api):
     key = api.post(URL, valid_body(), format="json").json()
     body = api.get(f"{URL}{key['tracking_code']}/").json()
     for field in [
-        "tracking_code", "kind", "title", "description", "category", "sector", "desa",
-        "kecamatan", "status", "privacy", "channel", "opd", "created_at", "deadlines",
-        "escalation_level", "supporters", "reporter_name",
+        "tracking_code",
+        "kind",
+        "title",
+        "description",
+        "category",
+        "sector",
+        "desa",
+        "kecamatan",
+        "status",
+        "privacy",
+        "channel",
+        "opd",
+        "created_at",
+        "deadlines",
+        "escalation_level",
+        "supporters",
+        "reporter_name",
     ]:
         assert field in body
     assert body["category"] == "pju_mati"
@@ -167,9 +181,7 @@ def test_access_key_shows_the_reporter_their_contact_details(api):
     assert body["reporter_phone"] == "081234567890"
 
 
-def test_public_list_shows_verified_public_complaints_only(
-    api, verifier, officer, pupr
-):
+def test_public_list_shows_verified_public_complaints_only(api, verifier, officer, pupr):
     shown, _ = complaint_in("in_progress", verifier=verifier, handler=officer, opd=pupr)
     anonymous, _ = complaint_in(
         "dispatched", verifier=verifier, handler=officer, opd=pupr, privacy="anonymous"
@@ -180,7 +192,9 @@ def test_public_list_shows_verified_public_complaints_only(
     unverified, _ = file()
     codes = {row["tracking_code"] for row in api.get(URL).json()["results"]}
     assert codes == {shown.tracking_code, anonymous.tracking_code}
-    row = next(r for r in api.get(URL).json()["results"] if r["tracking_code"] == anonymous.tracking_code)
+    row = next(
+        r for r in api.get(URL).json()["results"] if r["tracking_code"] == anonymous.tracking_code
+    )
     assert row["reporter_name"] is None
     assert confidential.tracking_code not in codes
     assert unverified.tracking_code not in codes
@@ -189,8 +203,12 @@ def test_public_list_shows_verified_public_complaints_only(
 def test_public_list_filters(api, verifier, officer, pupr, dlhk, other_officer):
     road, _ = complaint_in("in_progress", verifier=verifier, handler=officer, opd=pupr)
     rubbish, _ = complaint_in(
-        "dispatched", verifier=verifier, handler=other_officer, opd=dlhk,
-        category="sampah_tidak_terangkut", desa="51.03.02.1004",
+        "dispatched",
+        verifier=verifier,
+        handler=other_officer,
+        opd=dlhk,
+        category="sampah_tidak_terangkut",
+        desa="51.03.02.1004",
     )
 
     def codes(**params):
@@ -206,7 +224,8 @@ def test_public_list_filters(api, verifier, officer, pupr, dlhk, other_officer):
     assert codes(opd="PUPR") == {road.tracking_code}
     assert codes(kind="complaint") == {road.tracking_code, rubbish.tracking_code}
     assert codes(created_after="2000-01-01", created_before="2999-01-01") == {
-        road.tracking_code, rubbish.tracking_code
+        road.tracking_code,
+        rubbish.tracking_code,
     }
     assert codes(created_before="2000-01-01") == set()
     assert api.get(URL, {"category": "nope"}).status_code == 400
@@ -261,8 +280,9 @@ def test_wrong_password_gives_400(api, officer):
 
 
 def test_officer_sees_anonymous_complaint_without_reporter(api, verifier, officer, pupr):
-    c, _ = complaint_in("dispatched", verifier=verifier, handler=officer, opd=pupr,
-                        privacy="anonymous")
+    c, _ = complaint_in(
+        "dispatched", verifier=verifier, handler=officer, opd=pupr, privacy="anonymous"
+    )
     api.force_authenticate(officer.user)
     body = api.get(f"{URL}{c.tracking_code}/").json()
     assert body["reporter_name"] is None
@@ -304,11 +324,19 @@ def test_openapi_schema_and_docs(api):
 
 def test_events_are_the_same_for_web_and_api_filing(client, api):
     api_code = api.post(URL, valid_body(), format="json").json()["tracking_code"]
-    client.post("/", {
-        "kind": "complaint", "title": "Lampu mati", "description": "Gelap.",
-        "category": "pju_mati", "kecamatan": "51.03.01", "desa": "51.03.01.1004",
-        "privacy": "public", "reporter_email": "a@example.org",
-    })
+    client.post(
+        "/",
+        {
+            "kind": "complaint",
+            "title": "Lampu mati",
+            "description": "Gelap.",
+            "category": "pju_mati",
+            "kecamatan": "51.03.01",
+            "desa": "51.03.01.1004",
+            "privacy": "public",
+            "reporter_email": "a@example.org",
+        },
+    )
     web = Complaint.objects.exclude(tracking_code=api_code).get()
     for code in (api_code, web.tracking_code):
         timeline = api.get(f"{URL}{code}/timeline/").json()
