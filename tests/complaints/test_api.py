@@ -243,7 +243,7 @@ def test_list_is_paginated(api, verifier, officer, pupr):
 def test_timeline_public_events_only_for_the_public(api, verifier, officer, pupr):
     from complaints import lifecycle
 
-    c, key = complaint_in("in_progress", verifier=verifier, handler=officer, opd=pupr)
+    c, _key = complaint_in("in_progress", verifier=verifier, handler=officer, opd=pupr)
     lifecycle.add_note(c, actor=officer, note="Butuh alat berat")
     public = api.get(f"{URL}{c.tracking_code}/timeline/").json()
     assert [e["action"] for e in public] == ["filed", "dispatched", "acknowledged"]

@@ -105,7 +105,7 @@ def test_track_unknown_code_says_so(client):
 
 
 def test_confidential_complaint_page_is_404_without_key(client):
-    c, key = file(privacy="confidential")
+    c, _key = file(privacy="confidential")
     assert client.get(f"/complaints/{c.tracking_code}/").status_code == 404
     assert client.get("/track/", {"code": c.tracking_code}).status_code == 404
 

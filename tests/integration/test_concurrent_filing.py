@@ -38,7 +38,7 @@ def test_concurrent_filing_gives_distinct_codes(monkeypatch):
                 )
                 with lock:
                     codes.append(c.tracking_code)
-        except Exception as e:  # noqa: BLE001 - collected and asserted below
+        except Exception as e:
             errors.append(e)
         finally:
             connections.close_all()
