@@ -247,7 +247,7 @@ def file_complaint(
                     to_status=c.status,
                     created_at=now,
                 )
-                if settings.PORTAL_AUTO_DISPATCH and c.suggested_opd is not None:
+                if settings.PORTAL_AUTO_DISPATCH and c.suggested_opd and c.suggested_opd.is_active:
                     dispatch(c, actor=SYSTEM_ACTOR, opd=c.suggested_opd, now=now)
                     c.refresh_from_db()
         except IntegrityError:
@@ -301,6 +301,7 @@ def reject(complaint, *, actor, reason):
 @transaction.atomic
 def merge(complaint, *, actor, into):
     """Verifier marks the complaint a duplicate of `into`; its supporters carry over."""
+    _check("merge", complaint, actor)
     if into is None:
         raise InvalidInput(_("Give the tracking code of the complaint to merge into."), "into")
     if into.pk == complaint.pk:
@@ -487,10 +488,11 @@ def assign(complaint, *, actor, assignee):
 def comment(complaint, *, actor, message):
     """The reporter adds information; when it was requested the clock resumes."""
     c = _locked(complaint)
+    action = "provide_info" if c.status == S.INFO_REQUESTED else "comment"
+    _check(action, c, actor)
     message = _require(message, "message", _("Write your message."))
     now = timezone.now()
-    if c.status == S.INFO_REQUESTED:
-        _check("provide_info", c, actor)
+    if action == "provide_info":
         _resume_clock(c, now)
         return _move(
             c,
@@ -500,7 +502,6 @@ def comment(complaint, *, actor, message):
             public_text=message,
             now=now,
         )
-    _check("comment", c, actor)
     return _move(c, None, actor=actor, action=Event.Action.COMMENTED, public_text=message, now=now)
 
 

@@ -9,8 +9,11 @@ def opd_for(category, kecamatan=None):
         return None
     rules = {
         rule.kecamatan_id: rule.opd
-        for rule in RoutingRule.objects.filter(category=category).select_related("opd")
+        for rule in RoutingRule.objects.filter(
+            category=category, opd__is_active=True
+        ).select_related("opd")
     }
     if kecamatan is not None and kecamatan.pk in rules:
         return rules[kecamatan.pk]
-    return rules.get(None, category.default_opd)
+    default = category.default_opd if category.default_opd.is_active else None
+    return rules.get(None, default)

@@ -27,6 +27,12 @@ def _fresh_throttles():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Fixtures set many passwords; the production hasher costs a quarter second each.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def shared_reference():
     """../shared/reference (read-only facts); tests that need it skip when it is absent."""
