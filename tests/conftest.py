@@ -22,6 +22,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _reference_after_flush(request):
+    # Transactional tests empty every table when they end: reload the reference data first.
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        call_command("load_reference", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_throttles():
     # Throttle counters live in the cache; every test starts with none.
     cache.clear()

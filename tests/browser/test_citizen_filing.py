@@ -9,15 +9,7 @@ from complaints.models import Complaint
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def reference(django_db_setup, django_db_blocker):
-    # Transactional tests flush the tables: load the reference data again.
-    from django.core.management import call_command
-
-    call_command("load_reference", verbosity=0)
-
-
-def test_citizen_files_and_tracks_on_a_phone(reference, live_server, phone, shot):
+def test_citizen_files_and_tracks_on_a_phone(live_server, phone, shot):
     page = phone
     page.goto(live_server.url + "/")
     shot(page, "home-phone")
@@ -49,7 +41,7 @@ def test_citizen_files_and_tracks_on_a_phone(reference, live_server, phone, shot
     shot(page, "detail-phone")
 
 
-def test_form_errors_are_shown_next_to_fields(reference, live_server, phone, shot):
+def test_form_errors_are_shown_next_to_fields(live_server, phone, shot):
     page = phone
     page.goto(live_server.url + "/")
     page.get_by_role("button", name="Kirim pengaduan").click()
