@@ -31,6 +31,9 @@ api_v1 = [
 
 urlpatterns = [
     path("", include("complaints.urls")),
+    path("staff/", include("complaints.staff_urls")),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Attachment, Complaint, Event
+from .models import Attachment, Complaint, Event, ResponseTemplate
 
 
 class EventInline(admin.TabularInline):
@@ -85,3 +85,10 @@ class ComplaintAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(ResponseTemplate)
+class ResponseTemplateAdmin(admin.ModelAdmin):
+    list_display = ["title", "opd", "is_active"]
+    list_filter = ["opd", "is_active"]
+    search_fields = ["title", "body"]

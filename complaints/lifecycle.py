@@ -18,7 +18,7 @@ from accounts.roles import SYSTEM as SYSTEM_ACTOR
 from opd import calendar
 from opd.routing import opd_for
 
-from .models import FINAL_STATUSES, Channel, Complaint, Event, Privacy, digest_key
+from .models import FINAL_STATUSES, Channel, Complaint, Event, Privacy, Supporter, digest_key
 from .models import Status as S
 
 REPORTER = "reporter"  # whoever holds the access key or filed while logged in
@@ -566,3 +566,21 @@ def expire_info_request(complaint, *, actor):
     c.closed_at = timezone.now()
     c.paused_at = None
     return _move(c, S.REJECTED, actor=actor, action=Event.Action.EXPIRED)
+
+
+@transaction.atomic
+def support(complaint, *, actor, fingerprint):
+    """Count one person's support of an open, non-confidential complaint; True if new."""
+    c = _locked(complaint)
+    if c.privacy == Privacy.CONFIDENTIAL or c.status in FINAL_STATUSES:
+        raise IllegalMove(_("This complaint cannot be supported."))
+    if actor.is_reporter_of(c):
+        raise IllegalMove(_("You filed this complaint; there is no need to support it."))
+    if actor.user is not None:
+        fingerprint = f"user:{actor.user.pk}"
+    if Supporter.objects.filter(complaint=c, fingerprint=fingerprint).exists():
+        return False
+    Supporter.objects.create(complaint=c, user=actor.user, fingerprint=fingerprint)
+    c.supporters_count += 1
+    c.save(update_fields=["supporters_count"])
+    return True

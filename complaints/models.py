@@ -286,3 +286,69 @@ class Attachment(models.Model):
 
     def __str__(self):
         return f"{self.complaint_id} {self.token}"
+
+
+class Supporter(models.Model):
+    """One person's support (dukungan) of a complaint, counted once (SPEC §6)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="supporters")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # "user:<id>" for accounts, else a digest identifying the anonymous client.
+    fingerprint = models.CharField(max_length=80)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint", "fingerprint"], name="supporter_once_per_person"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.complaint_id} {self.fingerprint}"
+
+
+class ResponseTemplate(models.Model):
+    """A reusable answer for staff; placeholders such as {tracking_code} are filled in."""
+
+    PLACEHOLDERS = ("tracking_code", "title", "category", "desa", "kecamatan", "opd")
+
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(
+        _("text"),
+        help_text=_("Placeholders: {tracking_code}, {title}, {category}, {desa}, {kecamatan}, {opd}."),
+    )
+    opd = models.ForeignKey(
+        "opd.Opd",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name=_("OPD"),
+        help_text=_("Empty: offered to every OPD."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("response template")
+        verbose_name_plural = _("response templates")
+
+    def __str__(self):
+        return self.title
+
+    def render(self, complaint):
+        """The body with the complaint's facts in place of the known placeholders."""
+        values = {
+            "tracking_code": complaint.tracking_code,
+            "title": complaint.title,
+            "category": complaint.category.name if complaint.category else "",
+            "desa": complaint.desa.name if complaint.desa else "",
+            "kecamatan": complaint.kecamatan.name if complaint.kecamatan else "",
+            "opd": complaint.current_opd.name if complaint.current_opd else "",
+        }
+        text = self.body
+        for name, value in values.items():
+            text = text.replace("{" + name + "}", value)
+        return text

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import staff_views as views
+
+app_name = "staff"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("queue/", views.queue, name="queue"),
+    path("queue.csv", views.export_csv, name="export"),
+    path("desk/", views.desk, name="desk"),
+    path("desk/dispatch/", views.bulk_dispatch, name="bulk_dispatch"),
+    path("area/", views.camat, name="camat"),
+    path("complaints/<str:tracking_code>/", views.detail, name="detail"),
+    path("complaints/<str:tracking_code>/<slug:action>/", views.act, name="act"),
+]
