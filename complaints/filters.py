@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from opd.models import Category, Desa, Kecamatan, Opd, Sector
 
 from .models import Complaint, Kind, Status
+from .selectors import overdue_q, search
 
 
 class ComplaintFilter(django_filters.FilterSet):
@@ -46,3 +47,28 @@ class ComplaintFilter(django_filters.FilterSet):
             "created_after",
             "created_before",
         ]
+
+
+class StaffComplaintFilter(ComplaintFilter):
+    """The public filters plus what only staff need: assignee, deadlines, search."""
+
+    assignee = django_filters.CharFilter(method="filter_assignee", label=_("Assignee"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    escalation_level = django_filters.NumberFilter(
+        field_name="escalation_level", label=_("Escalation level")
+    )
+    q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+
+    class Meta(ComplaintFilter.Meta):
+        fields = [*ComplaintFilter.Meta.fields, "assignee", "overdue", "escalation_level", "q"]
+
+    def filter_assignee(self, queryset, name, value):
+        if value == "-":
+            return queryset.filter(assignee=None)
+        return queryset.filter(assignee__username=value)
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
+
+    def filter_search(self, queryset, name, value):
+        return search(queryset, value)

@@ -318,7 +318,9 @@ class ResponseTemplate(models.Model):
     title = models.CharField(_("title"), max_length=120)
     body = models.TextField(
         _("text"),
-        help_text=_("Placeholders: {tracking_code}, {title}, {category}, {desa}, {kecamatan}, {opd}."),
+        help_text=_(
+            "Placeholders: {tracking_code}, {title}, {category}, {desa}, {kecamatan}, {opd}."
+        ),
     )
     opd = models.ForeignKey(
         "opd.Opd",

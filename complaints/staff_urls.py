@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("queue/", views.queue, name="queue"),
     path("queue.csv", views.export_csv, name="export"),
+    path("queue/bulk/", views.bulk, name="bulk"),
     path("desk/", views.desk, name="desk"),
     path("desk/dispatch/", views.bulk_dispatch, name="bulk_dispatch"),
     path("area/", views.camat, name="camat"),
