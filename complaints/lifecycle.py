@@ -112,10 +112,15 @@ def _locked(complaint):
     return Complaint.objects.select_for_update().get(pk=complaint.pk)
 
 
-def _check(action, c, actor):
-    sources, _to, roles = MOVES[action]
-    if not roles_on(c, actor) & roles:
+def ensure_may(action, complaint, actor):
+    """Raise NotAllowed unless `actor` holds a role that may take `action` on this complaint."""
+    if not roles_on(complaint, actor) & MOVES[action][2]:
         raise NotAllowed()
+
+
+def _check(action, c, actor):
+    sources = MOVES[action][0]
+    ensure_may(action, c, actor)
     if c.status not in sources:
         raise IllegalMove(
             _("A complaint that is “%(status)s” cannot be changed this way (%(action)s).")
@@ -321,8 +326,7 @@ def merge(complaint, *, actor, into):
             % {"code": target.tracking_code},
             field="into",
         )
-    target.supporters_count += c.supporters_count + 1
-    target.save(update_fields=["supporters_count"])
+    _carry_supporters(c, target)
     c.merged_into = target
     c.closed_at = timezone.now()
     return _move(
@@ -331,6 +335,23 @@ def merge(complaint, *, actor, into):
         actor=actor,
         action=Event.Action.MERGED,
     )
+
+
+def _carry_supporters(duplicate, target):
+    """Move the duplicate's supporters, and its reporter as one more, onto the target once."""
+    taken = set(Supporter.objects.filter(complaint=target).values_list("fingerprint", flat=True))
+    reporter = (
+        f"user:{duplicate.reporter_id}" if duplicate.reporter_id else f"merged:{duplicate.pk}"
+    )
+    if reporter not in taken and reporter != f"user:{target.reporter_id}":
+        Supporter.objects.create(
+            complaint=target, user_id=duplicate.reporter_id, fingerprint=reporter
+        )
+    Supporter.objects.filter(complaint=duplicate).exclude(fingerprint__in=taken).update(
+        complaint=target
+    )
+    target.supporters_count = Supporter.objects.filter(complaint=target).count()
+    target.save(update_fields=["supporters_count"])
 
 
 def _first_response(c, now):

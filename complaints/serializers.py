@@ -1,12 +1,14 @@
 """API shapes of SPEC §8.1. Serializers validate and shape; lifecycle.py writes."""
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from opd.models import Category, Desa, Kecamatan
+from opd.models import Category, Desa, Kecamatan, Opd
 
-from .access import Access
+from .access import Access, get_complaint_for
 from .models import Event, Kind, Language, Privacy
 from .validation import clean_location, clean_phone, contact_errors
 
@@ -220,3 +222,102 @@ class EventSerializer(serializers.Serializer):
             "is_public": e.is_public,
             "internal_note": (e.internal_note or None) if internal else None,
         }
+
+
+# Action bodies (SPEC §8.1). They check the shape and resolve codes; lifecycle.py checks the rest.
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+def _text(**kwargs):
+    return serializers.CharField(max_length=5000, **kwargs)
+
+
+class DispatchSerializer(serializers.Serializer):
+    opd = serializers.CharField(max_length=20)
+    category = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Category.objects.filter(is_active=True).select_related("sector"),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": _("Unknown category “{value}”.")},
+    )
+    desa = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Desa.objects.select_related("kecamatan"),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": _("Unknown desa code “{value}”.")},
+    )
+    note = _text(required=False, allow_blank=True, default="")
+
+    def validate_opd(self, value):
+        # Inactive OPDs are found here and refused by lifecycle.dispatch with its own message.
+        opd = Opd.objects.filter(code=value.strip()).first()
+        if opd is None:
+            raise serializers.ValidationError(_("Unknown OPD code %(code)s.") % {"code": value})
+        return opd
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = _text()
+
+
+class MergeSerializer(serializers.Serializer):
+    into = serializers.CharField(max_length=20)
+
+    def validate_into(self, value):
+        """The target as the acting verifier may see it (context: `actor`)."""
+        try:
+            return get_complaint_for(self.context["actor"], value).complaint
+        except Http404:
+            raise serializers.ValidationError(
+                _("No complaint with tracking code %(code)s was found.") % {"code": value}
+            ) from None
+
+
+class RequestInfoSerializer(serializers.Serializer):
+    message = _text()
+
+
+class RespondSerializer(serializers.Serializer):
+    message = _text()
+    public = serializers.BooleanField(default=True)
+
+
+class ResolveSerializer(serializers.Serializer):
+    resolution = _text()
+
+
+class ReturnSerializer(serializers.Serializer):
+    reason = _text()
+
+
+class AssignSerializer(serializers.Serializer):
+    username = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=get_user_model().objects.filter(is_active=True),
+        error_messages={"does_not_exist": _("Choose a colleague.")},
+    )
+
+
+class CommentSerializer(serializers.Serializer):
+    message = _text()
+
+
+SCORE_MESSAGE = _("Give a score from 1 to 5.")
+
+
+class RatingSerializer(serializers.Serializer):
+    score = serializers.IntegerField(
+        min_value=1,
+        max_value=5,
+        error_messages={"min_value": SCORE_MESSAGE, "max_value": SCORE_MESSAGE},
+    )
+    comment = _text(required=False, allow_blank=True, default="")
+
+
+class ReopenSerializer(serializers.Serializer):
+    reason = _text()

@@ -9,4 +9,5 @@ urlpatterns = [
     path("track/", views.track, name="track"),
     path("complaints/<str:tracking_code>/", views.detail, name="detail"),
     path("complaints/<str:tracking_code>/filed/", views.filed, name="filed"),
+    path("complaints/<str:tracking_code>/<slug:action>/", views.reporter_act, name="reporter_act"),
 ]

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import actor_for
 
@@ -89,12 +89,49 @@ def detail(request, tracking_code):
         return redirect(reverse("complaints:detail", args=[code]) + "#access-key")
     access_key = request.session.get(SESSION_KEYS, {}).get(code)
     access = get_complaint_for(actor_for(request.user), code, access_key=access_key)
+    allowed = (
+        lifecycle.allowed_actions(access.complaint, access.actor) if access.is_reporter else set()
+    )
     context = {
         "complaint": access.complaint,
         "access": access,
         "events": timeline_for(access),
+        "can_comment": bool(allowed & {"comment", "provide_info"}),
+        "can_rate": "rate" in allowed,
+        "can_reopen": "reopen" in allowed,
     }
     return render(request, "citizen/detail.html", context)
+
+
+@require_POST
+def reporter_act(request, tracking_code, action):
+    """The reporter answers, adds information, rates or reopens (SPEC §4)."""
+    code = tracking_code.upper()
+    access_key = request.session.get(SESSION_KEYS, {}).get(code)
+    access = get_complaint_for(actor_for(request.user), code, access_key=access_key)
+    post = request.POST
+    try:
+        if action == "comment":
+            lifecycle.comment(access.complaint, actor=access.actor, message=post.get("message"))
+            done = _("Your message was added.")
+        elif action == "rate":
+            lifecycle.rate(
+                access.complaint,
+                actor=access.actor,
+                score=post.get("score"),
+                comment=post.get("comment", ""),
+            )
+            done = _("Thank you for your rating. The complaint is closed.")
+        elif action == "reopen":
+            lifecycle.reopen(access.complaint, actor=access.actor, reason=post.get("reason"))
+            done = _("The complaint is reopened and goes back to the OPD.")
+        else:
+            raise Http404
+    except lifecycle.LifecycleError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, done)
+    return redirect("complaints:detail", tracking_code=code)
 
 
 def complaint_list(request):

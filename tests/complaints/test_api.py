@@ -344,3 +344,18 @@ def test_events_are_the_same_for_web_and_api_filing(client, api):
             ("filed", "submitted", "reporter")
         ]
     assert Event.objects.count() == 2
+
+
+def test_staff_api_list_filters_by_search_and_overdue(api, verifier, officer, pupr):
+    a, _ = complaint_in(
+        "dispatched", verifier=verifier, handler=officer, opd=pupr, title="Jembatan retak di Sibang"
+    )
+    complaint_in("dispatched", verifier=verifier, handler=officer, opd=pupr, title="Got mampet")
+    Complaint.objects.filter(pk=a.pk).update(first_response_due="2020-01-02")
+    api.force_authenticate(officer.user)
+    by_text = api.get(URL, {"q": "jembatan"}).json()["results"]
+    assert [r["tracking_code"] for r in by_text] == [a.tracking_code]
+    overdue = api.get(URL, {"overdue": "true"}).json()["results"]
+    assert [r["tracking_code"] for r in overdue] == [a.tracking_code]
+    api.force_authenticate(None)
+    assert len(api.get(URL, {"q": "jembatan"}).json()["results"]) == 2  # not a public filter

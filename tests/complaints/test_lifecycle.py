@@ -673,18 +673,22 @@ def test_returns_are_countable_per_opd(w, dlhk, other_officer):
 
 def test_merge_carries_supporters_over_plus_the_reporter(w, merge_target):
     c = w.complaint("submitted")
-    Complaint.objects.filter(pk=c.pk).update(supporters_count=3)
-    Complaint.objects.filter(pk=merge_target.pk).update(supporters_count=2)
+    for person in ("a", "b", "both"):
+        lifecycle.support(c, actor=ANONYMOUS, fingerprint=person)
+    for person in ("both", "c"):
+        lifecycle.support(merge_target, actor=ANONYMOUS, fingerprint=person)
     target_events = merge_target.events.count()
 
     lifecycle.merge(fresh(c), actor=w.verifier, into=merge_target)
 
     c, merge_target = fresh(c), fresh(merge_target)
-    assert merge_target.supporters_count == 3 + 1 + 2
+    # a, b, both, c, and the duplicate's reporter: the shared supporter counts once.
+    assert merge_target.supporters_count == 5
     assert c.merged_into == merge_target
     assert c.closed_at is not None
     assert merge_target.status == "submitted"
     assert merge_target.events.count() == target_events
+    assert not lifecycle.support(merge_target, actor=ANONYMOUS, fingerprint="a")
 
 
 def test_merge_into_itself_is_refused(w):

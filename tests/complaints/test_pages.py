@@ -167,3 +167,58 @@ def test_pages_in_indonesian_by_default(client):
     html = client.get("/").content.decode()
     assert "Laporkan masalah di Badung" in html
     assert "Kirim pengaduan" in html
+
+
+def _open_with_key(client, c, key):
+    client.post(f"/complaints/{c.tracking_code}/", {"access_key": key})
+
+
+def test_reporter_answers_an_info_request_on_the_page(client, verifier, officer, pupr):
+    c, key = complaint_in("info_requested", verifier=verifier, handler=officer, opd=pupr)
+    _open_with_key(client, c, key)
+    page = client.get(f"/complaints/{c.tracking_code}/")
+    assert page.context["can_comment"]
+    client.post(f"/complaints/{c.tracking_code}/comment/", {"message": "Fotonya sudah saya kirim."})
+    c.refresh_from_db()
+    assert c.status == "in_progress"
+    assert c.events.last().action == "info_provided"
+
+
+def test_reporter_rates_and_closes_on_the_page(client, verifier, officer, pupr):
+    c, key = complaint_in("resolved", verifier=verifier, handler=officer, opd=pupr)
+    _open_with_key(client, c, key)
+    assert client.get(f"/complaints/{c.tracking_code}/").context["can_rate"]
+    response = client.post(
+        f"/complaints/{c.tracking_code}/rate/", {"score": "5", "comment": "Cepat!"}, follow=True
+    )
+    c.refresh_from_db()
+    assert (c.status, c.rating, c.rating_comment) == ("closed", 5, "Cepat!")
+    assert "Cepat!" in response.content.decode()
+
+
+def test_reporter_reopens_on_the_page(client, verifier, officer, pupr):
+    c, key = complaint_in("resolved", verifier=verifier, handler=officer, opd=pupr)
+    _open_with_key(client, c, key)
+    client.post(f"/complaints/{c.tracking_code}/reopen/", {"reason": "Masih berlubang"})
+    c.refresh_from_db()
+    assert c.status == "in_progress"
+
+
+def test_bad_rating_is_refused_with_a_message(client, verifier, officer, pupr):
+    c, key = complaint_in("resolved", verifier=verifier, handler=officer, opd=pupr)
+    _open_with_key(client, c, key)
+    response = client.post(f"/complaints/{c.tracking_code}/rate/", {"score": "9"}, follow=True)
+    assert any(m.level_tag == "error" for m in response.context["messages"])
+    c.refresh_from_db()
+    assert c.status == "resolved"
+
+
+def test_stranger_cannot_rate_or_comment(client, verifier, officer, pupr):
+    c, _ = complaint_in("resolved", verifier=verifier, handler=officer, opd=pupr)
+    page = client.get(f"/complaints/{c.tracking_code}/")
+    assert not page.context["can_rate"]
+    client.post(f"/complaints/{c.tracking_code}/rate/", {"score": "1"})
+    client.post(f"/complaints/{c.tracking_code}/comment/", {"message": "spam"})
+    c.refresh_from_db()
+    assert c.status == "resolved"
+    assert not c.events.filter(action="commented").exists()
