@@ -8,6 +8,7 @@ Celery broker under the git-ignored ``var/`` folder, DEBUG on, console e-mail.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -155,6 +156,7 @@ else:
         "data_folder_in": _queue_dir,
         "data_folder_out": _queue_dir,
         "processed_folder": str(VAR_DIR / "celery-processed"),
+        "control_folder": str(VAR_DIR / "celery-control"),
         "store_processed": False,
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -166,6 +168,24 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
+# Publishing must not hang a request when Redis is down: the outbox sweep catches up.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "deliver-due-notifications": {
+        "task": "complaints.tasks.deliver_due",
+        "schedule": 60.0,
+    },
+    "sweep-deadlines": {
+        "task": "complaints.tasks.sweep_deadlines",
+        "schedule": env.float("DEADLINE_SWEEP_SECONDS", default=300.0),
+    },
+    "camat-daily-digest": {
+        "task": "complaints.tasks.send_camat_digest",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 # Throttling. THROTTLE_RATES="filing=5000/hour,login=1000/hour" overrides any scope.
 THROTTLE_RATES = {
@@ -208,6 +228,10 @@ PORTAL_FIRST_RESPONSE_DAYS = 5
 PORTAL_DEFAULT_RESOLUTION_DAYS = 14
 PORTAL_MAX_RESOLUTION_CALENDAR_DAYS = 60
 PORTAL_REOPEN_WINDOW_DAYS = 10
+# SMS/WhatsApp delivery: a class with send(to, text); the default writes to the log.
+PORTAL_SMS_BACKEND = env.str(
+    "PORTAL_SMS_BACKEND", default="complaints.notifications.LoggingSmsBackend"
+)
 
 LOGGING = {
     "version": 1,

@@ -18,6 +18,7 @@ from accounts.roles import SYSTEM as SYSTEM_ACTOR
 from opd import calendar
 from opd.routing import opd_for
 
+from . import deadlines, notifications
 from .models import FINAL_STATUSES, Channel, Complaint, Event, Privacy, Supporter, digest_key
 from .models import Status as S
 
@@ -147,22 +148,35 @@ def _actor_role(c, actor):
     return Event.By.REPORTER
 
 
-def _move(c, to, *, actor, action, public_text="", internal_note="", is_public=True, now=None):
-    """Save the complaint's new state and append its event."""
+def _move(
+    c,
+    to,
+    *,
+    actor,
+    action,
+    public_text="",
+    internal_note="",
+    is_public=True,
+    now=None,
+    event_opd=None,
+    by=None,
+):
+    """Save the complaint's new state, append its event and write its notifications."""
     now = now or timezone.now()
     from_status = c.status
+    by = by or _actor_role(c, actor)
     if to is not None:
         c.status = to
     c.updated_at = now
+    deadlines.schedule(c)
     c.save()
-    by = _actor_role(c, actor)
-    Event.objects.create(
+    event = Event.objects.create(
         complaint=c,
         action=action,
         actor=actor.user,
         by=by,
         actor_label=actor.label if by == Event.By.STAFF else "",
-        opd=c.current_opd,
+        opd=event_opd or c.current_opd,
         from_status=from_status,
         to_status=c.status,
         is_public=is_public,
@@ -170,6 +184,7 @@ def _move(c, to, *, actor, action, public_text="", internal_note="", is_public=T
         internal_note=internal_note,
         created_at=now,
     )
+    notifications.for_event(c, event)
     return c
 
 
@@ -235,6 +250,7 @@ def file_complaint(
         "suggested_opd": opd_for(category, kecamatan),
         "created_at": now,
         "updated_at": now,
+        "submitted_on": timezone.localdate(now),
         "verification_due": calendar.add_working_days(
             timezone.localdate(now), settings.PORTAL_VERIFICATION_DAYS
         ),
@@ -252,6 +268,9 @@ def file_complaint(
                     to_status=c.status,
                     created_at=now,
                 )
+                c.next_check_on = deadlines.next_check_on(c, taken=set())
+                c.save(update_fields=["next_check_on"])
+                notifications.complaint_filed(c, access_key)
                 if settings.PORTAL_AUTO_DISPATCH and c.suggested_opd and c.suggested_opd.is_active:
                     dispatch(c, actor=SYSTEM_ACTOR, opd=c.suggested_opd, now=now)
                     c.refresh_from_db()
@@ -452,8 +471,18 @@ def return_complaint(complaint, *, actor, reason):
     _check("return", c, actor)
     reason = _require(reason, "reason", _("Say why this complaint is not for your OPD."))
     now = timezone.now()
+    returning_opd, by = c.current_opd, _actor_role(c, actor)
+    c.current_opd = None
+    c.assignee = None
+    c.dispatched_at = None
+    c.first_response_due = c.resolution_due = None
+    c.submitted_on = timezone.localdate(now)
+    c.verification_due = calendar.add_working_days(
+        c.submitted_on, settings.PORTAL_VERIFICATION_DAYS
+    )
+    c.escalation_level = 0
     # The event keeps the OPD that returned it, so returns can be counted per OPD.
-    _move(
+    return _move(
         c,
         S.SUBMITTED,
         actor=actor,
@@ -461,16 +490,9 @@ def return_complaint(complaint, *, actor, reason):
         internal_note=reason,
         is_public=False,
         now=now,
+        event_opd=returning_opd,
+        by=by,
     )
-    c.current_opd = None
-    c.assignee = None
-    c.dispatched_at = None
-    c.first_response_due = c.resolution_due = None
-    c.verification_due = calendar.add_working_days(
-        timezone.localdate(now), settings.PORTAL_VERIFICATION_DAYS
-    )
-    c.save()
-    return c
 
 
 @transaction.atomic

@@ -140,6 +140,11 @@ class Complaint(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     # Set while waiting for the reporter: the deadlines' clock is paused (SPEC §4).
     paused_at = models.DateTimeField(_("clock paused at"), null=True, blank=True)
+    # When the verification clock started: filing, or the OPD's return to the desk.
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    # The next day on which a deadline step, auto-close or expiry is due (SPEC §5): the
+    # periodic sweep reads only complaints whose day has come, through an index.
+    next_check_on = models.DateField(_("next check on"), null=True, blank=True)
     verification_due = models.DateField(_("verification due"), null=True, blank=True)
     first_response_due = models.DateField(_("first response due"), null=True, blank=True)
     resolution_due = models.DateField(_("resolution due"), null=True, blank=True)
@@ -157,6 +162,11 @@ class Complaint(models.Model):
             models.Index(fields=["current_opd", "status"], name="complaint_opd_status"),
             models.Index(fields=["kecamatan", "status"], name="complaint_kecamatan_status"),
             models.Index(fields=["privacy", "status", "created_at"], name="complaint_public_list"),
+            models.Index(
+                fields=["next_check_on"],
+                name="complaint_next_check",
+                condition=models.Q(next_check_on__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -354,3 +364,88 @@ class ResponseTemplate(models.Model):
         for name, value in values.items():
             text = text.replace("{" + name + "}", value)
         return text
+
+
+class Deadline(models.TextChoices):
+    VERIFICATION = "verification", _("verification")
+    FIRST_RESPONSE = "first_response", _("first response")
+    RESOLUTION = "resolution", _("resolution")
+
+
+class Step(models.TextChoices):
+    REMINDER = "reminder", _("reminder (80 %)")
+    LEVEL1 = "level1", _("level 1: overdue")
+    LEVEL2 = "level2", _("level 2: two working days overdue")
+    LEVEL3 = "level3", _("level 3: resolution deadline missed")
+
+
+class Escalation(models.Model):
+    """Ledger of deadline steps taken: one row per complaint, deadline, step and due date."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="escalations")
+    deadline = models.CharField(max_length=16, choices=Deadline.choices)
+    step = models.CharField(max_length=10, choices=Step.choices)
+    due = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            # The database, not luck, makes each step happen once (SPEC §5).
+            models.UniqueConstraint(
+                fields=["complaint", "deadline", "step", "due"], name="escalation_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.complaint_id} {self.deadline} {self.step} {self.due}"
+
+
+class Notification(models.Model):
+    """Outbox row: written with the change that causes it, delivered later (SPEC §7)."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+        SMS = "sms", _("SMS/WhatsApp")
+        IN_APP = "in_app", _("in the portal")
+
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    kind = models.CharField(max_length=32)
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    address = models.CharField(max_length=254, blank=True)  # e-mail address or phone number
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    body_html = models.TextField(blank=True)
+    # The reporter's access key, for the one filing confirmation that carries it (SPEC §3):
+    # put into the message when it is sent, then erased, so it never rests in the database.
+    secret = models.CharField(max_length=64, blank=True)
+    # Guards against a second notification for the same cause (digests, deadline steps).
+    dedupe_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    next_try_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["next_try_at"],
+                name="notification_due",
+                condition=models.Q(sent_at__isnull=True),
+            ),
+            models.Index(fields=["user", "channel", "read_at"], name="notification_inbox"),
+        ]
+
+    def __str__(self):
+        return f"{self.channel} {self.kind} → {self.address or self.user_id}"

@@ -1,0 +1,37 @@
+"""Celery tasks: each takes ids, loads, calls one domain function, and is safe to run twice."""
+
+import datetime
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import deadlines, notifications
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def deliver(pk):
+    """Deliver one notification, unless it is sent or another worker holds it."""
+    if notifications.claim(pk):
+        notifications.send(pk)
+
+
+@shared_task(ignore_result=True)
+def deliver_due():
+    """Send every notification still waiting: new while the broker was down, failed, or lost."""
+    sent = 0
+    for pk in notifications.due_pks():
+        if notifications.claim(pk) and notifications.send(pk):
+            sent += 1
+    return sent
+
+
+@shared_task(ignore_result=True)
+def sweep_deadlines():
+    """Reminders, escalations, auto-close and expiry that are due today (SPEC §4, §5)."""
+    return deadlines.sweep()
+
+
+@shared_task(ignore_result=True)
+def send_camat_digest():
+    """Yesterday's new complaints, one mail per camat office user."""
+    return notifications.camat_digest(timezone.localdate() - datetime.timedelta(days=1))
