@@ -1,4 +1,4 @@
-"""Deadline steps, escalation and the time-based moves of SPEC §4–§5, run by a periodic sweep.
+"""Deadline steps, escalation and the time-based moves of SPEC §4 and §5, run by a periodic sweep.
 
 Each complaint carries `next_check_on`, the first day on which something is due for it. The
 sweep reads only complaints whose day has come (an index), claims each row with a lock that

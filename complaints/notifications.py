@@ -22,7 +22,7 @@ from .models import Complaint, Event, Notification, Privacy, Status
 
 log = logging.getLogger(__name__)
 
-SECRET_TOKEN = "[[access_key]]"  # replaced by the key at sending time only
+SECRET_TOKEN = "[[access_key]]"  # noqa: S105 - a placeholder, filled in at sending time
 LEASE = timezone.timedelta(minutes=5)  # a dead worker's claim expires after this
 MAX_BACKOFF = timezone.timedelta(hours=1)
 
