@@ -2,6 +2,14 @@ from .roles import actor_for
 
 
 def portal(request):
-    """`actor` and `is_staff_member` for the navigation."""
-    actor = actor_for(getattr(request, "user", None))
-    return {"actor": actor, "is_staff_member": actor.is_staff_member}
+    """`actor`, `is_staff_member` and the unread notification count for the navigation."""
+    user = getattr(request, "user", None)
+    actor = actor_for(user)
+    context = {"actor": actor, "is_staff_member": actor.is_staff_member}
+    if actor.is_authenticated:
+        from complaints.models import Notification
+
+        context["unread_notifications"] = Notification.objects.filter(
+            user=user, channel=Notification.Channel.IN_APP, read_at=None
+        ).count()
+    return context

@@ -175,7 +175,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "deliver-due-notifications": {
         "task": "complaints.tasks.deliver_due",
-        "schedule": 60.0,
+        "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=60.0),
     },
     "sweep-deadlines": {
         "task": "complaints.tasks.sweep_deadlines",
@@ -228,6 +228,8 @@ PORTAL_FIRST_RESPONSE_DAYS = 5
 PORTAL_DEFAULT_RESOLUTION_DAYS = 14
 PORTAL_MAX_RESOLUTION_CALENDAR_DAYS = 60
 PORTAL_REOPEN_WINDOW_DAYS = 10
+# A worker's claim on a notification expires after this (a killed worker's mail is retried).
+PORTAL_NOTIFICATION_LEASE_SECONDS = env.int("NOTIFICATION_LEASE_SECONDS", default=300)
 # SMS/WhatsApp delivery: a class with send(to, text); the default writes to the log.
 PORTAL_SMS_BACKEND = env.str(
     "PORTAL_SMS_BACKEND", default="complaints.notifications.LoggingSmsBackend"

@@ -118,7 +118,7 @@ def sweep(today=None, batch=500):
 def _check_one(pk, today):
     # Another sweep working on this row holds its lock: skip it rather than wait.
     c = (
-        Complaint.objects.select_for_update(skip_locked=True)
+        Complaint.objects.select_for_update(skip_locked=True, of=("self",))
         .select_related("current_opd", "assignee", "category")
         .filter(pk=pk, next_check_on__lte=today)
         .first()

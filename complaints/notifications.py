@@ -23,7 +23,6 @@ from .models import Complaint, Event, Notification, Privacy, Status
 log = logging.getLogger(__name__)
 
 SECRET_TOKEN = "[[access_key]]"  # noqa: S105 - a placeholder, filled in at sending time
-LEASE = timezone.timedelta(minutes=5)  # a dead worker's claim expires after this
 MAX_BACKOFF = timezone.timedelta(hours=1)
 
 # Events the reporter hears of; the reporter's own actions are not echoed back to them.
@@ -327,9 +326,10 @@ def sms_backend():
 def claim(pk):
     """Take the row for this worker if it is due and unsent; False when someone else has it."""
     now = timezone.now()
+    lease = timezone.timedelta(seconds=settings.PORTAL_NOTIFICATION_LEASE_SECONDS)
     return bool(
         Notification.objects.filter(pk=pk, sent_at=None, next_try_at__lte=now).update(
-            next_try_at=now + LEASE
+            next_try_at=now + lease
         )
     )
 

@@ -1,10 +1,12 @@
 """Citizen pages: file, confirm, track, browse (SPEC §8)."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,7 +17,7 @@ from . import lifecycle
 from .access import get_complaint_for, public_complaints
 from .filters import ComplaintFilter
 from .forms import ComplaintForm
-from .models import Channel
+from .models import Channel, Notification
 from .selectors import timeline_for
 
 SESSION_KEYS = "access_keys"  # tracking code -> access key, for this browser's own complaints
@@ -149,3 +151,17 @@ def complaint_list(request):
         {"filter": filterset, "page": page, "query": query.urlencode()},
         status=200 if filterset.is_valid() else 400,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inbox(request):
+    """The user's in-portal notifications; POST marks them all read."""
+    mine = Notification.objects.filter(user=request.user, channel=Notification.Channel.IN_APP)
+    if request.method == "POST":
+        mine.filter(read_at=None).update(read_at=timezone.now())
+        return redirect("complaints:inbox")
+    page = Paginator(mine.select_related("complaint").order_by("-created_at"), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "citizen/inbox.html", {"page": page, "query": ""})
