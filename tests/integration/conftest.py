@@ -114,7 +114,7 @@ class SmtpSink:
         self.delay = 0.0
         self.data_started = 0
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook
+    async def handle_DATA(self, server, session, envelope):
         self.data_started += 1
         if self.delay:
             await asyncio.sleep(self.delay)

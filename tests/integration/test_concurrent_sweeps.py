@@ -45,7 +45,7 @@ def test_two_sweeps_at_once_take_each_step_once(postgres):
         try:
             barrier.wait()
             results.append(deadlines.sweep(today=today, batch=7))
-        except Exception as e:  # noqa: BLE001 - asserted below
+        except Exception as e:
             errors.append(e)
         finally:
             connections.close_all()
