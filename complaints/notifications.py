@@ -111,16 +111,18 @@ def enqueue(pk):
 def _to_reporter(c, kind, context, secret=""):
     language = c.language or "id"
     if c.reporter_email:
+        # Only the e-mail carries the access key; the other channels never mention it.
         _write(
             channel=Notification.Channel.EMAIL,
             kind=kind,
             language=language,
             template="reporter_update",
-            context=context,
+            context={**context, "access_key_token": SECRET_TOKEN if secret else ""},
             complaint=c,
             address=c.reporter_email,
             secret=secret,
         )
+    context = {**context, "access_key_token": ""}
     if c.reporter_phone:
         _write(
             channel=Notification.Channel.SMS,
@@ -174,7 +176,8 @@ def _to_staff(users, *, kind, template, context, complaint=None, email=True, ded
 def staff_of(opd, roles=(Role.OPD_OFFICER, Role.OPD_HEAD)):
     """Active users who work for `opd` in one of `roles` (camat offices for their office)."""
     q = Q(role_grants__opd=opd, role_grants__role__in=roles)
-    if opd.kecamatan_id and Role.OPD_OFFICER in roles:
+    if opd.kecamatan_id:
+        # A kecamatan office's staff hold the camat role: its officers and its head.
         q |= Q(role_grants__role=Role.CAMAT, role_grants__kecamatan_id=opd.kecamatan_id)
     return User.objects.filter(q, is_active=True).distinct()
 
@@ -189,9 +192,8 @@ def complaint_filed(c, access_key):
         "complaint": c,
         "action": Event.Action.FILED,
         "url": _url(c.get_absolute_url()),
-        "access_key_token": SECRET_TOKEN if c.reporter_email else "",
     }
-    _to_reporter(c, "filed", context, secret=access_key if c.reporter_email else "")
+    _to_reporter(c, "filed", context, secret=access_key)
 
 
 def for_event(c, event):
