@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Attachment, Complaint, Event, ResponseTemplate
+from .models import Attachment, Complaint, Escalation, Event, Notification, ResponseTemplate
 
 
 class EventInline(admin.TabularInline):
@@ -92,3 +92,32 @@ class ResponseTemplateAdmin(admin.ModelAdmin):
     list_display = ["title", "opd", "is_active"]
     list_filter = ["opd", "is_active"]
     search_fields = ["title", "body"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """The outbox, for operations: what waits, what failed and why."""
+
+    list_display = ["created_at", "channel", "kind", "address", "user", "attempts", "sent_at"]
+    list_filter = ["channel", "kind", ("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["address", "subject", "complaint__tracking_code"]
+    raw_id_fields = ["complaint", "user"]
+    exclude = ["secret"]
+    readonly_fields = [f.name for f in Notification._meta.fields if f.name != "secret"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Escalation)
+class EscalationAdmin(admin.ModelAdmin):
+    list_display = ["complaint", "deadline", "step", "due", "created_at"]
+    list_filter = ["deadline", "step"]
+    search_fields = ["complaint__tracking_code"]
+    raw_id_fields = ["complaint"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
