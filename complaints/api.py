@@ -14,6 +14,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
@@ -27,6 +28,8 @@ from .models import Channel
 from .selectors import timeline_for
 from .serializers import (
     AssignSerializer,
+    AttachmentSerializer,
+    AttachmentUploadSerializer,
     CommentSerializer,
     ComplaintCreatedSerializer,
     ComplaintCreateSerializer,
@@ -351,3 +354,25 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             None,
             lambda a, d: lifecycle.support(a.complaint, actor=a.actor, fingerprint=fingerprint),
         )
+
+    @extend_schema(
+        summary="Add a photo (reporter or handling staff)",
+        description="Multipart with one file in `image`; at most 5 photos per complaint.",
+        parameters=[ACCESS_KEY_HEADER],
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={
+            201: AttachmentSerializer,
+            **{k: v for k, v in ACTION_RESPONSES.items() if k != 200},
+        },
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def attachments(self, request, tracking_code=None):
+        access = self.get_access()
+        lifecycle.ensure_may("attach_photo", access.complaint, access.actor)
+        body = AttachmentUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        attachment = lifecycle.attach_photo(
+            access.complaint, actor=access.actor, photo=body.validated_data["image"]
+        )
+        data = AttachmentSerializer(attachment, context={"request": request}).data
+        return Response(data, status=status.HTTP_201_CREATED)

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from opd.models import Category, Desa, Kecamatan
 
 from .models import Kind, Privacy
+from .photos import MAX_PER_COMPLAINT as MAX_PHOTOS
+from .photos import PhotoRejected, prepare
 from .validation import clean_location, clean_phone, contact_errors
 
 PRIVACY_HELP = {
@@ -32,6 +34,32 @@ class GroupedCategoryField(forms.ModelChoiceField):
 class DesaField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.name
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Up to five photos, each checked and re-encoded by photos.prepare."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget", MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if len(uploads) > MAX_PHOTOS:
+            raise ValidationError(_("At most %(n)s photos.") % {"n": MAX_PHOTOS})
+        prepared = []
+        for upload in uploads:
+            try:
+                prepared.append(prepare(upload))
+            except PhotoRejected as e:
+                raise ValidationError(f"{upload.name}: {e}") from e
+        return prepared
 
 
 class ComplaintForm(forms.Form):
@@ -95,6 +123,14 @@ class ComplaintForm(forms.Form):
         decimal_places=6,
         required=False,
         widget=forms.HiddenInput,
+    )
+    photos = PhotosField(
+        label=_("Photos"),
+        required=False,
+        help_text=_(
+            "Up to 5 photos (JPEG, PNG or WebP, at most 10 MB each). Location data in "
+            "the photos is removed."
+        ),
     )
     privacy = forms.ChoiceField(
         label=_("Privacy"),

@@ -19,8 +19,18 @@ from opd import calendar
 from opd.routing import opd_for
 
 from . import deadlines, notifications
-from .models import FINAL_STATUSES, Channel, Complaint, Event, Privacy, Supporter, digest_key
+from .models import (
+    FINAL_STATUSES,
+    Attachment,
+    Channel,
+    Complaint,
+    Event,
+    Privacy,
+    Supporter,
+    digest_key,
+)
 from .models import Status as S
+from .photos import MAX_PER_COMPLAINT as MAX_PHOTOS
 
 REPORTER = "reporter"  # whoever holds the access key or filed while logged in
 SYSTEM = "system"  # periodic jobs (auto-close, expiry)
@@ -46,6 +56,11 @@ MOVES = {  # action: (from, to (None: unchanged), roles)
     "rate": ({S.RESOLVED}, S.CLOSED, {REPORTER}),
     "reopen": ({S.RESOLVED}, S.IN_PROGRESS, {REPORTER}),
     "auto_close": ({S.RESOLVED}, S.CLOSED, {SYSTEM}),
+    "attach_photo": (
+        {S.SUBMITTED, S.DISPATCHED, S.IN_PROGRESS, S.INFO_REQUESTED, S.RESOLVED},
+        None,
+        {REPORTER, *OPD_STAFF},
+    ),
     "expire_info_request": ({S.INFO_REQUESTED}, S.REJECTED, {SYSTEM}),
 }
 
@@ -627,3 +642,27 @@ def support(complaint, *, actor, fingerprint):
     c.supporters_count += 1
     c.save(update_fields=["supporters_count"])
     return True
+
+
+@transaction.atomic
+def attach_photo(complaint, *, actor, photo, is_resolution=False):
+    """Add a prepared photo (photos.prepare): the reporter's, or the handling OPD's."""
+    c = _locked(complaint)
+    if is_resolution and not roles_on(c, actor) & OPD_STAFF:
+        raise NotAllowed()
+    _check("attach_photo", c, actor)
+    if c.attachments.filter(is_resolution=is_resolution).count() >= MAX_PHOTOS:
+        raise InvalidInput(
+            _("A complaint can have at most %(n)s photos.") % {"n": MAX_PHOTOS}, field="image"
+        )
+    image, thumbnail = photo.files()
+    _move(c, None, actor=actor, action=Event.Action.PHOTO_ADDED)
+    return Attachment.objects.create(
+        complaint=c,
+        token=photo.token,
+        extension=photo.extension,
+        image=image,
+        thumbnail=thumbnail,
+        uploaded_by=actor.user,
+        is_resolution=is_resolution,
+    )

@@ -220,6 +220,7 @@ class Event(models.Model):
         REOPENED = "reopened", _("Reopened by the reporter")
         AUTO_CLOSED = "auto_closed", _("Closed automatically")
         EXPIRED = "expired", _("Closed: no answer from the reporter")
+        PHOTO_ADDED = "photo_added", _("Photo added")
 
     class By(models.TextChoices):
         REPORTER = "reporter", _("Reporter")
@@ -272,9 +273,8 @@ class Event(models.Model):
 
 
 def attachment_path(instance, filename):
-    # Random names: a private complaint's photo is never at a guessable path.
-    month = f"{instance.complaint.created_at:%Y/%m}"
-    return f"attachments/{month}/{instance.token}.{instance.extension}"
+    # Random names (photos.prepare): a private complaint's photo is never at a guessable path.
+    return f"attachments/{instance.complaint.created_at:%Y/%m}/{filename}"
 
 
 class Attachment(models.Model):
@@ -283,8 +283,8 @@ class Attachment(models.Model):
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
     token = models.CharField(max_length=32, unique=True, editable=False)
     extension = models.CharField(max_length=5, editable=False)
-    image = models.ImageField(upload_to=attachment_path)
-    thumbnail = models.ImageField(upload_to="thumbnails/%Y/%m", blank=True)
+    image = models.FileField(upload_to=attachment_path)
+    thumbnail = models.FileField(upload_to=attachment_path, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -296,6 +296,13 @@ class Attachment(models.Model):
 
     def __str__(self):
         return f"{self.complaint_id} {self.token}"
+
+    def get_absolute_url(self):
+        """Served through a view that checks who may see the complaint, never straight."""
+        return reverse("complaints:photo", args=[self.complaint.tracking_code, self.token, "full"])
+
+    def thumbnail_url(self):
+        return reverse("complaints:photo", args=[self.complaint.tracking_code, self.token, "thumb"])
 
 
 class Supporter(models.Model):

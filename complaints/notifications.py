@@ -44,6 +44,7 @@ REPORTER_ACTIVITY = {
     Event.Action.INFO_PROVIDED,
     Event.Action.REOPENED,
     Event.Action.RATED,
+    Event.Action.PHOTO_ADDED,
 }
 
 
@@ -230,7 +231,7 @@ def for_event(c, event):
             complaint=c,
             email=False,
         )
-    elif action in REPORTER_ACTIVITY and c.current_opd:
+    elif action in REPORTER_ACTIVITY and event.by == Event.By.REPORTER and c.current_opd:
         people = [c.assignee] if c.assignee else staff_of(c.current_opd, (Role.OPD_OFFICER,))
         _to_staff(
             people,

@@ -10,6 +10,7 @@ from opd.models import Category, Desa, Kecamatan, Opd
 
 from .access import Access, get_complaint_for
 from .models import Event, Kind, Language, Privacy
+from .photos import PhotoRejected, prepare
 from .validation import clean_location, clean_phone, contact_errors
 
 LAT_FIELD = {"max_digits": 9, "decimal_places": 6, "required": False, "allow_null": True}
@@ -321,3 +322,27 @@ class RatingSerializer(serializers.Serializer):
 
 class ReopenSerializer(serializers.Serializer):
     reason = _text()
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    image = serializers.FileField(
+        help_text=_("One photo: JPEG, PNG or WebP, judged by its content; EXIF is removed.")
+    )
+
+    def validate_image(self, upload):
+        try:
+            return prepare(upload)
+        except PhotoRejected as e:
+            raise serializers.ValidationError(str(e)) from e
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.CharField(source="token")
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    def get_url(self, attachment) -> str:
+        return self.context["request"].build_absolute_uri(attachment.get_absolute_url())
+
+    def get_thumbnail_url(self, attachment) -> str:
+        return self.context["request"].build_absolute_uri(attachment.thumbnail_url())

@@ -10,6 +10,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +28,7 @@ from .access import Access, get_complaint_for
 from .filters import StaffComplaintFilter
 from .models import Complaint, ResponseTemplate
 from .models import Status as S
+from .photos import PhotoRejected, prepare
 from .selectors import SORTS, desa_counts, overdue_q, queue_for, status_counts, timeline_for
 
 PAGE_SIZE = 50
@@ -316,7 +318,15 @@ def _form_action(request, access, action):
         lifecycle.add_note(c, actor=actor, note=post.get("message", ""))
         return _("Internal note added.")
     if action == "resolve":
-        lifecycle.resolve(c, actor=actor, resolution=post.get("resolution", ""))
+        upload = request.FILES.get("photo")
+        try:
+            photo = prepare(upload) if upload else None
+        except PhotoRejected as e:
+            raise lifecycle.InvalidInput(str(e), field="photo") from e
+        with transaction.atomic():
+            lifecycle.resolve(c, actor=actor, resolution=post.get("resolution", ""))
+            if photo:
+                lifecycle.attach_photo(c, actor=actor, photo=photo, is_resolution=True)
         return _("Marked as resolved.")
     if action == "return":
         lifecycle.return_complaint(c, actor=actor, reason=post.get("reason", ""))

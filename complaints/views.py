@@ -3,7 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.db import transaction
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +18,8 @@ from . import lifecycle
 from .access import get_complaint_for, public_complaints
 from .filters import ComplaintFilter
 from .forms import ComplaintForm
-from .models import Channel, Notification
+from .models import Attachment, Channel, Notification, Privacy
+from .photos import CONTENT_TYPES, PhotoRejected, prepare
 from .selectors import timeline_for
 
 SESSION_KEYS = "access_keys"  # tracking code -> access key, for this browser's own complaints
@@ -32,14 +34,21 @@ def _remember_key(request, code, key):
 
 @require_http_methods(["GET", "POST"])
 def home(request):
-    form = ComplaintForm(request.POST or None, user=request.user)
+    form = ComplaintForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        complaint, access_key = lifecycle.file_complaint(
-            actor=actor_for(request.user),
-            channel=Channel.WEB,
-            language="en" if get_language() == "en" else "id",
-            **form.filing_data(),
-        )
+        data = form.filing_data()
+        photos = data.pop("photos")
+        actor = actor_for(request.user)
+        with transaction.atomic():
+            complaint, access_key = lifecycle.file_complaint(
+                actor=actor,
+                channel=Channel.WEB,
+                language="en" if get_language() == "en" else "id",
+                **data,
+            )
+            reporter = actor.with_access_key_for(complaint)
+            for prepared in photos:
+                lifecycle.attach_photo(complaint, actor=reporter, photo=prepared)
         _remember_key(request, complaint.tracking_code, access_key)
         request.session[SESSION_JUST_FILED] = complaint.tracking_code
         return redirect("complaints:filed", tracking_code=complaint.tracking_code)
@@ -101,6 +110,8 @@ def detail(request, tracking_code):
         "can_comment": bool(allowed & {"comment", "provide_info"}),
         "can_rate": "rate" in allowed,
         "can_reopen": "reopen" in allowed,
+        "can_add_photo": access.is_reporter and access.complaint.is_open,
+        "photos": access.complaint.attachments.all(),
     }
     return render(request, "citizen/detail.html", context)
 
@@ -165,3 +176,48 @@ def inbox(request):
         request.GET.get("page")
     )
     return render(request, "citizen/inbox.html", {"page": page, "query": ""})
+
+
+def photo(request, tracking_code, token, size):
+    """A complaint's photo, for whoever may see the complaint (never a direct media URL)."""
+    code = tracking_code.upper()
+    access_key = request.session.get(SESSION_KEYS, {}).get(code)
+    access = get_complaint_for(
+        actor_for(request.user),
+        code,
+        access_key=request.headers.get("X-Access-Key") or access_key,
+    )
+    attachment = Attachment.objects.filter(complaint=access.complaint, token=token).first()
+    if attachment is None or size not in {"full", "thumb"}:
+        raise Http404
+    stored = attachment.thumbnail if size == "thumb" else attachment.image
+    content_type = "image/jpeg" if size == "thumb" else CONTENT_TYPES[attachment.extension]
+    response = FileResponse(stored.open("rb"), content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    response["Cache-Control"] = (
+        "public, max-age=86400"
+        if access.complaint.privacy != Privacy.CONFIDENTIAL
+        else "private, no-store"
+    )
+    return response
+
+
+@require_POST
+def add_photo(request, tracking_code):
+    """The reporter adds a photo to their complaint."""
+    code = tracking_code.upper()
+    access_key = request.session.get(SESSION_KEYS, {}).get(code)
+    access = get_complaint_for(actor_for(request.user), code, access_key=access_key)
+    upload = request.FILES.get("image")
+    try:
+        if upload is None:
+            raise PhotoRejected(_("Choose a photo."))
+        lifecycle.attach_photo(access.complaint, actor=access.actor, photo=prepare(upload))
+    except PhotoRejected as e:
+        messages.error(request, str(e))
+    except lifecycle.LifecycleError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, _("Photo added."))
+    return redirect("complaints:detail", tracking_code=code)

@@ -37,6 +37,12 @@ def _fresh_throttles():
 
 
 @pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    # Uploaded photos of a test go to its own folder, never to var/media.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     # Fixtures set many passwords; the production hasher costs a quarter second each.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

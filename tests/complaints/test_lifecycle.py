@@ -2,18 +2,22 @@
 
 import datetime
 import hashlib
+import io
 import re
 from unittest.mock import patch
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
+from PIL import Image
 
 from accounts.roles import ANONYMOUS, actor_for
 from accounts.services import staff_create
 from complaints import lifecycle
 from complaints.lifecycle import IllegalMove, InvalidInput, NotAllowed
 from complaints.models import Complaint, Event
+from complaints.photos import prepare
 from opd import calendar
 from opd.models import Category, Opd
 from tests.factories import complaint_in, file
@@ -98,6 +102,12 @@ def w(request):
     return World(request)
 
 
+def tiny_photo():
+    out = io.BytesIO()
+    Image.new("RGB", (8, 6), (200, 30, 30)).save(out, "JPEG")
+    return prepare(SimpleUploadedFile("p.jpg", out.getvalue(), content_type="image/jpeg"))
+
+
 # One call per action of MOVES, with valid inputs.
 PERFORM = {
     "dispatch": lambda c, a, w: lifecycle.dispatch(c, actor=a, opd=w.pupr),
@@ -116,6 +126,7 @@ PERFORM = {
     "reopen": lambda c, a, w: lifecycle.reopen(c, actor=a, reason="Lubang muncul lagi."),
     "auto_close": lambda c, a, w: lifecycle.auto_close(c, actor=a),
     "expire_info_request": lambda c, a, w: lifecycle.expire_info_request(c, actor=a),
+    "attach_photo": lambda c, a, w: lifecycle.attach_photo(c, actor=a, photo=tiny_photo()),
 }
 
 # Every arrow of SPEC §4 as MOVES implements it: (action, from, to, event action, public event).
@@ -147,6 +158,10 @@ ARROWS = [
     ("reopen", "resolved", "in_progress", "reopened", True),
     ("auto_close", "resolved", "closed", "auto_closed", True),
     ("expire_info_request", "info_requested", "rejected", "expired", True),
+    *[
+        ("attach_photo", s, s, "photo_added", True)
+        for s in ("submitted", "dispatched", "in_progress", "info_requested", "resolved")
+    ],
 ]
 
 # Who may take each action on a complaint of PUPR in Kuta (SPEC §1, §4).
@@ -167,6 +182,7 @@ ALLOWED = {
     "reopen": {"reporter"},
     "auto_close": {"system"},
     "expire_info_request": {"system"},
+    "attach_photo": {"officer", "head", "reporter"},
 }
 SOURCE = {
     "dispatch": "submitted",
@@ -185,6 +201,7 @@ SOURCE = {
     "reopen": "resolved",
     "auto_close": "resolved",
     "expire_info_request": "info_requested",
+    "attach_photo": "in_progress",
 }
 # camat: the Kuta office, whose kecamatan the complaint is in but whose OPD does not handle it;
 # citizen: logged in, not the reporter.
@@ -206,7 +223,8 @@ OPD_ACTIONS = ["acknowledge", "respond", "note", "request_info", "resolve", "ret
 
 
 def first_allowed(action):
-    return sorted(ALLOWED[action])[0] if action != "note" else "verifier"
+    # Someone who may act in every source status of the action.
+    return {"note": "verifier", "attach_photo": "reporter"}.get(action, sorted(ALLOWED[action])[0])
 
 
 # The table itself ------------------------------------------------------------------------
