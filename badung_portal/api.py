@@ -41,3 +41,7 @@ class LoginThrottle(ScopedThrottle):
 
 class LookupThrottle(ScopedThrottle):
     scope = "lookup"
+
+
+class SupportThrottle(ScopedThrottle):
+    scope = "support"

@@ -194,6 +194,7 @@ THROTTLE_RATES = {
     "filing": "20/hour",
     "login": "10/minute",
     "lookup": "120/minute",
+    "support": "30/hour",
 }
 THROTTLE_RATES.update(env.dict("THROTTLE_RATES", default={}))
 
@@ -220,6 +221,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# Maps: any XYZ tile server; OpenStreetMap's public one by default (mind its usage policy).
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_ATTRIBUTION = env.str(
+    "MAP_ATTRIBUTION",
+    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+)
 
 # Domain settings (SPEC §5, §6).
 PORTAL_AUTO_DISPATCH = env.bool("PORTAL_AUTO_DISPATCH", default=False)

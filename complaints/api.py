@@ -16,16 +16,15 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle
 
-from accounts.roles import actor_for
-from badung_portal.api import FilingThrottle, LookupThrottle
+from accounts.roles import ANONYMOUS, actor_for
+from badung_portal.api import FilingThrottle, LookupThrottle, SupportThrottle
 
 from . import lifecycle
 from .access import Access, complaints_for, get_complaint_for, staff_scope
 from .filters import ComplaintFilter, StaffComplaintFilter
 from .models import Channel
-from .selectors import timeline_for
+from .selectors import similar_open, timeline_for
 from .serializers import (
     AssignSerializer,
     AttachmentSerializer,
@@ -45,6 +44,7 @@ from .serializers import (
     ResolveSerializer,
     RespondSerializer,
     ReturnSerializer,
+    SimilarQuerySerializer,
 )
 
 ACCESS_KEY_HEADER = OpenApiParameter(
@@ -98,8 +98,10 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def get_throttles(self):
         if self.action == "create":
             return [FilingThrottle()]
-        if self.action in {"retrieve", "timeline", "support"}:
+        if self.action in {"retrieve", "timeline", "similar"}:
             return [LookupThrottle()]
+        if self.action == "support":
+            return [SupportThrottle()]
         return super().get_throttles()
 
     def get_serializer_context(self):
@@ -346,7 +348,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def support(self, request, tracking_code=None):
         # The client address as the throttles see it, keyed-hashed: no raw IP is stored,
         # and the digest cannot be reversed by trying every address.
-        ident = BaseThrottle().get_ident(request)
+        ident = SupportThrottle().get_ident(request)
         digest = hmac.new(settings.SECRET_KEY.encode(), ident.encode(), hashlib.sha256)
         fingerprint = "ip:" + digest.hexdigest()
         return self._act(
@@ -376,3 +378,20 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         )
         data = AttachmentSerializer(attachment, context={"request": request}).data
         return Response(data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Similar open complaints nearby (before filing a duplicate)",
+        description=(
+            "Open public complaints in the same desa or within about 500 m of the point, most "
+            "alike first; support one of them instead of filing again."
+        ),
+        parameters=[SimilarQuerySerializer],
+        responses=ComplaintSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
+    def similar(self, request):
+        query = SimilarQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        rows = similar_open(**query.validated_data)
+        context = {"actor": ANONYMOUS, "is_staff": False, "request": request}
+        return Response(ComplaintSerializer(rows, many=True, context=context).data)

@@ -1,6 +1,7 @@
 """One FilterSet for the public list, the API, staff queues and exports (STYLE §4)."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from opd.models import Category, Desa, Kecamatan, Opd, Sector
@@ -10,7 +11,9 @@ from .selectors import overdue_q, search
 
 
 class ComplaintFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, label=_("Status"), widget=forms.CheckboxSelectMultiple
+    )
     kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("Kind"))
     category = django_filters.ModelChoiceFilter(
         queryset=Category.objects.all(), to_field_name="code", label=_("Category")
@@ -47,6 +50,17 @@ class ComplaintFilter(django_filters.FilterSet):
             "created_after",
             "created_before",
         ]
+
+
+class MapFilter(django_filters.FilterSet):
+    """The public map's filters: sector and status."""
+
+    sector = ComplaintFilter.declared_filters["sector"]
+    status = ComplaintFilter.declared_filters["status"]
+
+    class Meta:
+        model = Complaint
+        fields = ["sector", "status"]
 
 
 class StaffComplaintFilter(ComplaintFilter):

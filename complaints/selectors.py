@@ -1,12 +1,14 @@
 """Reads built on the scoping of access.py: timelines, staff queues, counts."""
 
+import re
+
 from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.utils import timezone
 
 from opd.models import Desa
 
-from .access import complaints_for
+from .access import complaints_for, public_complaints
 from .models import OPEN_STATUSES, Event
 from .models import Status as S
 
@@ -97,3 +99,100 @@ def desa_counts(actor, kecamatan_ids):
         row = by_desa.get(desa.pk, {})
         result.append((desa, row.get("open", 0), row.get("overdue", 0)))
     return result
+
+
+WORD_RE = re.compile(r"[a-z0-9]{3,}")
+# Words too common in complaints to tell two apart (Indonesian and English).
+STOPWORDS = {
+    "yang",
+    "dan",
+    "di",
+    "ke",
+    "dari",
+    "ini",
+    "itu",
+    "ada",
+    "sudah",
+    "belum",
+    "tidak",
+    "mohon",
+    "kami",
+    "saya",
+    "untuk",
+    "dengan",
+    "sejak",
+    "sangat",
+    "karena",
+    "jalan",
+    "the",
+    "and",
+    "for",
+    "with",
+    "this",
+    "that",
+    "there",
+    "has",
+    "have",
+    "been",
+    "please",
+    "not",
+    "are",
+}
+NEARBY_DEGREES = 0.005  # about 550 m at Bali's latitude
+
+
+def _words(text):
+    return {w for w in WORD_RE.findall((text or "").lower()) if w not in STOPWORDS}
+
+
+def similar_open(*, text, category=None, desa=None, latitude=None, longitude=None, limit=5):
+    """Open public complaints in the same desa or within a few hundred metres, most alike first."""
+    place = Q()
+    if desa is not None:
+        place |= Q(desa=desa)
+    if latitude is not None and longitude is not None:
+        lat, lon = float(latitude), float(longitude)
+        place |= Q(
+            latitude__range=(lat - NEARBY_DEGREES, lat + NEARBY_DEGREES),
+            longitude__range=(lon - NEARBY_DEGREES, lon + NEARBY_DEGREES),
+        )
+    if not place:
+        return []
+    candidates = (
+        public_complaints()
+        .filter(place, status__in=[S.DISPATCHED, S.IN_PROGRESS, S.INFO_REQUESTED])
+        .select_related("desa", "category")
+        .order_by("-created_at")[:200]
+    )
+    words = _words(text)
+    scored = []
+    for c in candidates:
+        theirs = _words(f"{c.title} {c.description}")
+        overlap = len(words & theirs) / len(words | theirs) if words and theirs else 0.0
+        same_category = category is not None and c.category_id == category.pk
+        score = overlap + (0.3 if same_category else 0.0)
+        if score >= 0.3:
+            scored.append((score, c))
+    scored.sort(key=lambda pair: -pair[0])
+    return [c for _score, c in scored[:limit]]
+
+
+def map_points(filters, limit=2000):
+    """Public open complaints with a place, as plain rows for the public map."""
+    rows = (
+        filters.qs.filter(status__in=[S.DISPATCHED, S.IN_PROGRESS, S.INFO_REQUESTED, S.RESOLVED])
+        .order_by("-created_at")
+        .values(
+            "tracking_code",
+            "title",
+            "status",
+            "latitude",
+            "longitude",
+            "desa__latitude",
+            "desa__longitude",
+            "desa__name",
+            "category__name_id",
+            "category__name_en",
+        )[:limit]
+    )
+    return list(rows)

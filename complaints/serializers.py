@@ -346,3 +346,15 @@ class AttachmentSerializer(serializers.Serializer):
 
     def get_thumbnail_url(self, attachment) -> str:
         return self.context["request"].build_absolute_uri(attachment.thumbnail_url())
+
+
+class SimilarQuerySerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=5000, help_text=_("Title and description so far."))
+    category = serializers.SlugRelatedField(
+        slug_field="code", queryset=Category.objects.all(), required=False, allow_null=True
+    )
+    desa = serializers.SlugRelatedField(
+        slug_field="code", queryset=Desa.objects.all(), required=False, allow_null=True
+    )
+    latitude = serializers.DecimalField(**LAT_FIELD, coerce_to_string=False)
+    longitude = serializers.DecimalField(**LAT_FIELD, coerce_to_string=False)

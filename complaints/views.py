@@ -1,10 +1,16 @@
 """Citizen pages: file, confirm, track, browse (SPEC §8)."""
 
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.db.models import Count
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,17 +19,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import actor_for
+from badung_portal.api import SupportThrottle
 
 from . import lifecycle
 from .access import get_complaint_for, public_complaints
-from .filters import ComplaintFilter
+from .filters import ComplaintFilter, MapFilter
 from .forms import ComplaintForm
 from .models import Attachment, Channel, Notification, Privacy
+from .models import Status as S
 from .photos import CONTENT_TYPES, PhotoRejected, prepare
-from .selectors import timeline_for
+from .selectors import map_points, timeline_for
 
 SESSION_KEYS = "access_keys"  # tracking code -> access key, for this browser's own complaints
 SESSION_JUST_FILED = "just_filed"
+SUPPORTER_COOKIE = "bp_supporter"  # a random id per browser, so support counts once
 
 
 def _remember_key(request, code, key):
@@ -52,7 +61,26 @@ def home(request):
         _remember_key(request, complaint.tracking_code, access_key)
         request.session[SESSION_JUST_FILED] = complaint.tracking_code
         return redirect("complaints:filed", tracking_code=complaint.tracking_code)
-    return render(request, "citizen/home.html", {"form": form}, status=400 if form.errors else 200)
+    context = {
+        "form": form,
+        "tile_url": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_ATTRIBUTION,
+        "desa_points": [
+            {"code": d.code, "name": d.name, "kecamatan": d.kecamatan.code,
+             "lat": float(d.latitude), "lon": float(d.longitude)}
+            for d in form.fields["desa"].queryset
+        ],
+        "similar_texts": {
+            "support": _("Support this"),
+            "open": _("Open"),
+            "supporters": _("supporters"),
+            "nearest": _("Nearest desa/kelurahan: %(name)s (chosen from the point; change it if needed)."),
+            "outside": _("This point is outside Badung regency."),
+            "located": _("Point set."),
+            "denied": _("Your location could not be read."),
+        },
+    }
+    return render(request, "citizen/home.html", context, status=400 if form.errors else 200)
 
 
 def filed(request, tracking_code):
@@ -221,3 +249,99 @@ def add_photo(request, tracking_code):
     else:
         messages.success(request, _("Photo added."))
     return redirect("complaints:detail", tracking_code=code)
+
+
+def _map_filter(request):
+    return MapFilter(request.GET, queryset=public_complaints())
+
+
+def public_map(request):
+    """Public open complaints on a map, with a per-desa table that needs no JavaScript."""
+    filterset = _map_filter(request)
+    valid = filterset.is_valid()
+    rows = filterset.qs if valid else public_complaints().none()
+    per_desa = (
+        rows.filter(status__in=[S.DISPATCHED, S.IN_PROGRESS, S.INFO_REQUESTED])
+        .order_by()
+        .values("desa__code", "desa__name", "kecamatan__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "desa__name")
+    )
+    return render(
+        request,
+        "citizen/map.html",
+        {
+            "filter": filterset,
+            "per_desa": per_desa,
+            "query": request.GET.urlencode(),
+            "tile_url": settings.MAP_TILE_URL,
+            "attribution": settings.MAP_ATTRIBUTION,
+        },
+        status=200 if valid else 400,
+    )
+
+
+def map_data(request):
+    """GeoJSON of the map's complaints (a pin, or the desa's centre when none was set)."""
+    filterset = _map_filter(request)
+    if not filterset.is_valid():
+        return JsonResponse({"errors": filterset.errors.get_json_data()}, status=400)
+    english = (get_language() or "id").startswith("en")
+    features = []
+    for row in map_points(filterset):
+        lat = row["latitude"] if row["latitude"] is not None else row["desa__latitude"]
+        lon = row["longitude"] if row["longitude"] is not None else row["desa__longitude"]
+        if lat is None:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [float(lon), float(lat)]},
+                "properties": {
+                    "code": row["tracking_code"],
+                    "title": row["title"],
+                    "status": row["status"],
+                    "status_label": str(S(row["status"]).label),
+                    "category": row["category__name_en" if english else "category__name_id"] or "",
+                    "desa": row["desa__name"] or "",
+                    "exact": row["latitude"] is not None,
+                    "url": reverse("complaints:detail", args=[row["tracking_code"]]),
+                },
+            }
+        )
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+@require_POST
+def support(request, tracking_code):
+    """ "Me too": count one person's support, by account or by a browser cookie."""
+    code = tracking_code.upper()
+    access = get_complaint_for(actor_for(request.user), code)
+    token = request.COOKIES.get(SUPPORTER_COOKIE) or secrets.token_urlsafe(16)
+    digest = hmac.new(settings.SECRET_KEY.encode(), token.encode(), hashlib.sha256).hexdigest()
+    if not SupportThrottle().allow_request(request, None):
+        messages.error(request, _("Too many supports from this connection; try again later."))
+    else:
+        try:
+            counted = lifecycle.support(
+                access.complaint, actor=access.actor, fingerprint=f"cookie:{digest}"
+            )
+        except lifecycle.LifecycleError as e:
+            messages.error(request, e.message)
+        else:
+            messages.success(
+                request,
+                _("Thank you: your support was counted.")
+                if counted
+                else _("You already support this complaint."),
+            )
+    response = redirect("complaints:detail", tracking_code=code)
+    response.set_cookie(
+        SUPPORTER_COOKIE,
+        token,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response
