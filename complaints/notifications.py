@@ -110,39 +110,27 @@ def enqueue(pk):
 
 
 def _to_reporter(c, kind, context, secret=""):
-    language = c.language or "id"
+    plain = {**context, "access_key_token": ""}
+    targets = []
     if c.reporter_email:
         # Only the e-mail carries the access key; the other channels never mention it.
-        _write(
-            channel=Notification.Channel.EMAIL,
-            kind=kind,
-            language=language,
-            template="reporter_update",
-            context={**context, "access_key_token": SECRET_TOKEN if secret else ""},
-            complaint=c,
-            address=c.reporter_email,
-            secret=secret,
+        keyed = {**context, "access_key_token": SECRET_TOKEN if secret else ""}
+        targets.append(
+            (Notification.Channel.EMAIL, keyed, {"address": c.reporter_email, "secret": secret})
         )
-    context = {**context, "access_key_token": ""}
     if c.reporter_phone:
-        _write(
-            channel=Notification.Channel.SMS,
-            kind=kind,
-            language=language,
-            template="reporter_update",
-            context=context,
-            complaint=c,
-            address=c.reporter_phone,
-        )
+        targets.append((Notification.Channel.SMS, plain, {"address": c.reporter_phone}))
     if c.reporter_id:
+        targets.append((Notification.Channel.IN_APP, plain, {"user": c.reporter}))
+    for channel, ctx, recipient in targets:
         _write(
-            channel=Notification.Channel.IN_APP,
+            channel=channel,
             kind=kind,
-            language=language,
+            language=c.language or "id",
             template="reporter_update",
-            context=context,
+            context=ctx,
             complaint=c,
-            user=c.reporter,
+            **recipient,
         )
 
 

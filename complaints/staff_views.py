@@ -145,22 +145,29 @@ def bulk_dispatch(request):
     if not codes:
         messages.error(request, _("Choose at least one complaint."))
         return redirect("staff:desk")
-    done, failed = 0, []
-    for code in codes:
-        try:
-            access = get_complaint_for(request.actor, code)
-            target = opd or access.complaint.suggested_opd
-            if target is None:
-                raise lifecycle.InvalidInput(_("no routing suggestion; choose an OPD"))
-            lifecycle.dispatch(access.complaint, actor=request.actor, opd=target)
-            done += 1
-        except (Http404, lifecycle.LifecycleError) as e:
-            failed.append(f"{code}: {getattr(e, 'message', _('not found'))}")
+
+    def dispatch_one(access):
+        target = opd or access.complaint.suggested_opd
+        if target is None:
+            raise lifecycle.InvalidInput(_("no routing suggestion; choose an OPD"))
+        lifecycle.dispatch(access.complaint, actor=access.actor, opd=target)
+
+    done = _for_each(request, codes, dispatch_one)
     if done:
         messages.success(request, _("%(n)s complaint(s) dispatched.") % {"n": done})
-    for failure in failed:
-        messages.error(request, failure)
     return redirect("staff:desk")
+
+
+def _for_each(request, codes, act_on):
+    """Run `act_on(access)` for every code in the actor's scope; report each failure."""
+    done = 0
+    for code in codes:
+        try:
+            act_on(_staff_access(request, code))
+            done += 1
+        except (Http404, lifecycle.LifecycleError) as e:
+            messages.error(request, f"{code}: {getattr(e, 'message', _('not found'))}")
+    return done
 
 
 @staff_required
@@ -193,21 +200,16 @@ def bulk(request):
     if action not in {"acknowledge", "assign"} or not codes:
         messages.error(request, _("Choose complaints and an action."))
         return redirect(_safe_next(request) or "staff:queue")
-    done, failed = 0, []
-    for code in codes:
-        try:
-            access = _staff_access(request, code)
-            if action == "acknowledge":
-                lifecycle.acknowledge(access.complaint, actor=access.actor)
-            else:
-                lifecycle.assign(access.complaint, actor=access.actor, assignee=assignee)
-            done += 1
-        except (Http404, lifecycle.LifecycleError) as e:
-            failed.append(f"{code}: {getattr(e, 'message', _('not found'))}")
+
+    def act_on(access):
+        if action == "acknowledge":
+            lifecycle.acknowledge(access.complaint, actor=access.actor)
+        else:
+            lifecycle.assign(access.complaint, actor=access.actor, assignee=assignee)
+
+    done = _for_each(request, codes, act_on)
     if done:
         messages.success(request, _("%(n)s complaint(s) updated.") % {"n": done})
-    for failure in failed:
-        messages.error(request, failure)
     return redirect(_safe_next(request) or "staff:queue")
 
 

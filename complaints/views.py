@@ -66,15 +66,22 @@ def home(request):
         "tile_url": settings.MAP_TILE_URL,
         "attribution": settings.MAP_ATTRIBUTION,
         "desa_points": [
-            {"code": d.code, "name": d.name, "kecamatan": d.kecamatan.code,
-             "lat": float(d.latitude), "lon": float(d.longitude)}
+            {
+                "code": d.code,
+                "name": d.name,
+                "kecamatan": d.kecamatan.code,
+                "lat": float(d.latitude),
+                "lon": float(d.longitude),
+            }
             for d in form.fields["desa"].queryset
         ],
         "similar_texts": {
             "support": _("Support this"),
             "open": _("Open"),
             "supporters": _("supporters"),
-            "nearest": _("Nearest desa/kelurahan: %(name)s (chosen from the point; change it if needed)."),
+            "nearest": _(
+                "Nearest desa/kelurahan: %(name)s (chosen from the point; change it if needed)."
+            ),
             "outside": _("This point is outside Badung regency."),
             "located": _("Point set."),
             "denied": _("Your location could not be read."),

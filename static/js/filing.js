@@ -158,7 +158,4 @@
     var el = document.getElementById(id);
     if (el) el.addEventListener(el.tagName === "SELECT" ? "change" : "input", findSimilar);
   });
-
-  var summary = document.getElementById("error-summary");
-  if (summary) summary.focus();
 })();
