@@ -15,6 +15,8 @@ MAX_PER_COMPLAINT = 5
 THUMBNAIL_SIZE = (480, 480)
 FORMATS = {
     "JPEG": ("jpg", "image/jpeg"),
+    # Pillow calls a JPEG with a multi-picture segment (many phones) MPO; its first frame is kept.
+    "MPO": ("jpg", "image/jpeg"),
     "PNG": ("png", "image/png"),
     "WEBP": ("webp", "image/webp"),
 }
@@ -53,14 +55,9 @@ def prepare(upload):
             with Image.open(io.BytesIO(data)) as probe:
                 kind, (width, height) = probe.format, probe.size
                 probe.verify()
-    except (
-        UnidentifiedImageError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-        OSError,
-        SyntaxError,
-        ValueError,
-    ):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise PhotoRejected(_("The photo has too many pixels.")) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise unreadable from None
     if kind not in FORMATS:
         raise PhotoRejected(_("Only JPEG, PNG and WebP photos are accepted."))
@@ -84,7 +81,7 @@ def prepare(upload):
 
 def _encode(image, kind):
     out = io.BytesIO()
-    if kind == "JPEG":
+    if kind in {"JPEG", "MPO"}:
         image.convert("RGB").save(out, "JPEG", quality=88, optimize=True)
     elif kind == "PNG":
         keep = image if image.mode in {"RGB", "RGBA", "L", "LA"} else image.convert("RGBA")
