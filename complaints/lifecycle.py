@@ -381,6 +381,8 @@ def _carry_supporters(duplicate, target):
         Supporter.objects.create(
             complaint=target, user_id=duplicate.reporter_id, fingerprint=reporter
         )
+    # The target's own reporter never becomes its supporter.
+    taken.add(f"user:{target.reporter_id}")
     Supporter.objects.filter(complaint=duplicate).exclude(fingerprint__in=taken).update(
         complaint=target
     )

@@ -139,6 +139,7 @@ STOPWORDS = {
     "are",
 }
 NEARBY_DEGREES = 0.005  # about 550 m at Bali's latitude
+MIN_OVERLAP = 0.1  # share of distinct words two texts have in common
 
 
 def _words(text):
@@ -169,6 +170,8 @@ def similar_open(*, text, category=None, desa=None, latitude=None, longitude=Non
     for c in candidates:
         theirs = _words(f"{c.title} {c.description}")
         overlap = len(words & theirs) / len(words | theirs) if words and theirs else 0.0
+        if overlap < MIN_OVERLAP:
+            continue  # "with similar text" (SPEC §6): the category alone is not enough
         same_category = category is not None and c.category_id == category.pk
         score = overlap + (0.3 if same_category else 0.0)
         if score >= 0.3:

@@ -25,7 +25,7 @@ from . import lifecycle
 from .access import get_complaint_for, public_complaints
 from .filters import ComplaintFilter, MapFilter
 from .forms import ComplaintForm
-from .models import Attachment, Channel, Notification, Privacy
+from .models import FINAL_STATUSES, Attachment, Channel, Notification, Privacy
 from .models import Status as S
 from .photos import CONTENT_TYPES, PhotoRejected, prepare
 from .selectors import map_points, timeline_for
@@ -146,6 +146,11 @@ def detail(request, tracking_code):
         "can_rate": "rate" in allowed,
         "can_reopen": "reopen" in allowed,
         "can_add_photo": access.is_reporter and access.complaint.is_open,
+        "can_support": (
+            not access.is_reporter
+            and access.complaint.is_public
+            and access.complaint.status not in FINAL_STATUSES
+        ),
         "photos": access.complaint.attachments.all(),
     }
     return render(request, "citizen/detail.html", context)
@@ -323,7 +328,8 @@ def map_data(request):
 def support(request, tracking_code):
     """ "Me too": count one person's support, by account or by a browser cookie."""
     code = tracking_code.upper()
-    access = get_complaint_for(actor_for(request.user), code)
+    access_key = request.session.get(SESSION_KEYS, {}).get(code)
+    access = get_complaint_for(actor_for(request.user), code, access_key=access_key)
     token = request.COOKIES.get(SUPPORTER_COOKIE) or secrets.token_urlsafe(16)
     digest = hmac.new(settings.SECRET_KEY.encode(), token.encode(), hashlib.sha256).hexdigest()
     if not SupportThrottle().allow_request(request, None):
