@@ -25,6 +25,9 @@
           L.marker([c[1], c[0]], { title: p.title }).bindPopup(popup).addTo(cluster);
         });
         div.dataset.loaded = String((data.features || []).length);
+        if (data.features && data.features.length && cluster.getBounds) {
+          map.fitBounds(cluster.getBounds(), { padding: [30, 30], maxZoom: 15 });
+        }
       });
   });
 })();
