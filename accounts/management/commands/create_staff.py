@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from accounts.models import Role
 from accounts.services import staff_create
@@ -18,14 +19,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, **o):
         try:
-            user, created = staff_create(
-                username=o["username"],
-                password=o["password"],
-                role=o["role"],
-                opd_code=o["opd"],
-                kecamatan_code=o["kecamatan"],
-                email=o["email"],
-            )
+            # Operators' messages in English, like the rest of the command line.
+            with translation.override("en"):
+                user, created = staff_create(
+                    username=o["username"],
+                    password=o["password"],
+                    role=o["role"],
+                    opd_code=o["opd"],
+                    kecamatan_code=o["kecamatan"],
+                    email=o["email"],
+                )
         except ValidationError as e:
             raise CommandError(" ".join(e.messages)) from e
         verb = "Created" if created else "Updated"
