@@ -2,6 +2,7 @@
 
 import re
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.utils import timezone
@@ -21,6 +22,7 @@ QUEUE_RELATED = (
     "suggested_opd",
     "assignee",
 )
+STATUS_COUNTS_SECONDS = 60
 SORTS = {
     "oldest": ("created_at", "pk"),
     "newest": ("-created_at", "-pk"),
@@ -68,8 +70,9 @@ def search(queryset, text):
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchVector
 
+        # Matches the expression of the GIN index of migration 0006.
         vector = SearchVector("title", "description", config="simple")
-        return queryset.annotate(search=vector).filter(
+        return queryset.alias(search=vector).filter(
             search=SearchQuery(text, config="simple", search_type="websearch")
         )
     query = Q()
@@ -79,9 +82,18 @@ def search(queryset, text):
 
 
 def status_counts(actor):
-    """How many of the actor's complaints are in each status."""
-    rows = complaints_for(actor).order_by().values("status").annotate(n=Count("pk"))
-    counts = {row["status"]: row["n"] for row in rows}
+    """How many of the actor's complaints are in each status (a minute old at most)."""
+    key = "status-counts:" + ":".join(
+        ",".join(sorted(map(str, part)))
+        for part in (actor.roles, actor.opd_ids, actor.kecamatan_ids,
+                     [actor.user.pk if actor.user else ""])
+    )
+    counts = cache.get(key)
+    if counts is None:
+        # Over a whole regency's history this counts every row in scope: keep it a minute.
+        rows = complaints_for(actor).order_by().values("status").annotate(n=Count("pk"))
+        counts = {row["status"]: row["n"] for row in rows}
+        cache.set(key, counts, STATUS_COUNTS_SECONDS)
     return [(status, counts.get(status.value, 0)) for status in S]
 
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import calendar
 from .models import Category, Desa, Holiday, Kecamatan, Opd, RoutingRule, Sector
 
 
@@ -55,3 +56,15 @@ class RoutingRuleAdmin(admin.ModelAdmin):
 class HolidayAdmin(admin.ModelAdmin):
     list_display = ["date", "name"]
     date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        calendar.forget_extra_days()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        calendar.forget_extra_days()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        calendar.forget_extra_days()

@@ -1,6 +1,7 @@
 """Working days (SPEC §5): no weekends, national holidays, cuti bersama or admin days off."""
 
 import datetime
+import time
 from functools import lru_cache
 
 import holidays
@@ -13,13 +14,29 @@ def _national(year):
     return frozenset(holidays.Indonesia(years=year, categories=("public", "government")).keys())
 
 
+_extra = {"days": None, "read_at": 0.0}
+EXTRA_DAYS_SECONDS = 60  # admin-entered days reach every process within a minute
+
+
+def _extra_days():
+    # Every filing and every sweep step reads the calendar; the admin's list changes rarely.
+    if _extra["days"] is None or time.monotonic() - _extra["read_at"] > EXTRA_DAYS_SECONDS:
+        _extra["days"] = frozenset(Holiday.objects.values_list("date", flat=True))
+        _extra["read_at"] = time.monotonic()
+    return _extra["days"]
+
+
+def forget_extra_days():
+    """Read the admin-entered days afresh on next use (after they change)."""
+    _extra["days"] = None
+
+
 def days_off(start, end):
     """Every non-working weekday date between start and end, both included."""
     national = set()
     for year in range(start.year, end.year + 1):
         national |= _national(year)
-    extra = set(Holiday.objects.filter(date__range=(start, end)).values_list("date", flat=True))
-    return national | extra
+    return national | {day for day in _extra_days() if start <= day <= end}
 
 
 def is_working_day(day, off=None):

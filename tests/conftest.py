@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from accounts.roles import ANONYMOUS, SYSTEM, actor_for
 from accounts.services import staff_create
+from opd.calendar import forget_extra_days
 from opd.models import Category, Desa, Opd
 
 SHARED_REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
@@ -28,6 +29,12 @@ def _reference_after_flush(request):
     if marker and marker.kwargs.get("transaction"):
         request.getfixturevalue("transactional_db")
         call_command("load_reference", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar():
+    # Tests add extra days off straight into the table; read them afresh each test.
+    forget_extra_days()
 
 
 @pytest.fixture(autouse=True)

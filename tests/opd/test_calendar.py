@@ -5,10 +5,15 @@ import datetime
 import holidays
 import pytest
 
-from opd.calendar import add_working_days, is_working_day, working_days_between
+from opd.calendar import (
+    add_working_days,
+    forget_extra_days,
+    is_working_day,
+    working_days_between,
+)
 from opd.models import Holiday
 
-# Every call reads the admin-entered days off from the database.
+# The calendar reads the admin-entered days off from the database.
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
@@ -100,6 +105,7 @@ def test_admin_entered_day_off_is_skipped():
     assert working_days_between(D(2026, 6, 16), D(2026, 6, 19)) == 3
 
     Holiday.objects.create(date=galungan, name="Cuti Hari Raya Galungan")
+    forget_extra_days()  # the admin does this when a day is saved
 
     assert not is_working_day(galungan)
     assert add_working_days(D(2026, 6, 16), 1) == D(2026, 6, 18)
@@ -132,3 +138,12 @@ def test_working_days_between_counts_the_end_but_not_the_start():
 @pytest.mark.parametrize("count", [1, 3, 5, 14, 60])
 def test_adding_then_counting_working_days_agree(start, count):
     assert working_days_between(start, add_working_days(start, count)) == count
+
+
+def test_days_saved_in_the_admin_count_at_once(admin_client):
+    assert is_working_day(D(2026, 7, 1))
+    response = admin_client.post(
+        "/admin/opd/holiday/add/", {"date": "2026-07-01", "name": "Keputusan Bupati"}
+    )
+    assert response.status_code == 302
+    assert not is_working_day(D(2026, 7, 1))
