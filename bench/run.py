@@ -95,6 +95,8 @@ class Portal:
                 str(self.workers),
                 "--worker-class",
                 "sync",
+                # gunicorn 27 opens a control socket at a fixed path; the peer runs beside us.
+                "--no-control-socket",
                 "--log-level",
                 "warning",
             ],
@@ -692,9 +694,9 @@ def run_peer(ctx):
         results["list_rps_c8"] = r.rps
         record("peer: staff ticket list JSON", r)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
+        server.terminate()
         server.wait(timeout=30)
-    escalated, seconds = peer.escalate()
+    escalated, seconds = peer.escalate(due=ctx["sweep_sizes"][-1])
     results["escalate_per_s"] = escalated / seconds if seconds else 0.0
     record(
         "peer: escalate_tickets",
