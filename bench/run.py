@@ -516,7 +516,6 @@ def scenario_staff(ctx):
 
 def scenario_sweep(ctx):
     from bench.generate import make_due
-
     from complaints import deadlines
 
     for due in ctx["sweep_sizes"]:
