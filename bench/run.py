@@ -518,7 +518,11 @@ def scenario_sweep(ctx):
     from bench.generate import make_due
     from complaints import deadlines
 
-    for due in ctx["sweep_sizes"]:
+    from complaints.models import OPEN_STATUSES, Complaint
+
+    available = Complaint.objects.filter(status__in=OPEN_STATUSES).count()
+    for wanted in ctx["sweep_sizes"]:
+        due = min(wanted, available)
         make_due(due)
         started = time.perf_counter()
         done = deadlines.sweep()
@@ -753,6 +757,8 @@ def main(argv=None):
     )
     parser.add_argument("--complaints", type=int, help="complaints to generate if fewer exist")
     parser.add_argument("--no-peer", action="store_true", help="skip django-helpdesk")
+    parser.add_argument("--duration", type=float, help="seconds per load (default 20; 4 quick)")
+    parser.add_argument("--notifications", type=int, help="mails to deliver (default 10,000)")
     args = parser.parse_args(argv)
 
     quick = args.quick
@@ -779,10 +785,10 @@ def main(argv=None):
     ctx = {
         "database_url": database_url,
         "redis_url": redis_url,
-        "duration": 4.0 if quick else 20.0,
+        "duration": args.duration or (4.0 if quick else 20.0),
         "web_workers": 2 * CORES + 1,
-        "sweep_sizes": [100, 1000] if quick else [1000, 10000],
-        "notifications": 1000 if quick else 10000,
+        "sweep_sizes": [100, 300] if quick else [1000, 10000],
+        "notifications": args.notifications or (1000 if quick else 10000),
         "peer_tickets": 2000 if quick else 200_000,
         "desa_codes": list(Desa.objects.values_list("code", flat=True)),
         "category_codes": list(Category.objects.values_list("code", flat=True)),
