@@ -517,7 +517,6 @@ def scenario_staff(ctx):
 def scenario_sweep(ctx):
     from bench.generate import make_due
     from complaints import deadlines
-
     from complaints.models import OPEN_STATUSES, Complaint
 
     available = Complaint.objects.filter(status__in=OPEN_STATUSES).count()
