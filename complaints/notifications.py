@@ -5,10 +5,12 @@ the transaction commits; a periodic sweep re-queues any row still unsent, so a R
 outage delays a message and never loses it.
 """
 
+import contextlib
 import logging
+import smtplib
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -310,6 +312,24 @@ class LoggingSmsBackend:
         log.info("SMS to %s: %s", to, text)
 
 
+_mail = {"connection": None}
+
+
+def _mail_connection():
+    """One open SMTP connection per worker process, reused from mail to mail."""
+    if _mail["connection"] is None:
+        _mail["connection"] = get_connection()
+        _mail["connection"].open()
+    return _mail["connection"]
+
+
+def _drop_mail_connection():
+    connection, _mail["connection"] = _mail["connection"], None
+    if connection is not None:
+        with contextlib.suppress(Exception):  # it is being thrown away
+            connection.close()
+
+
 def sms_backend():
     return import_string(settings.PORTAL_SMS_BACKEND)()
 
@@ -338,13 +358,21 @@ def send(pk):
                 settings.DEFAULT_FROM_EMAIL,
                 [n.address],
                 headers={"Message-ID": f"<notification-{n.pk}@badung-portal>"},
+                connection=_mail_connection(),
             )
             if html:
                 message.attach_alternative(html, "text/html")
-            message.send()
+            try:
+                message.send()
+            except (smtplib.SMTPServerDisconnected, ConnectionError):
+                # The kept connection went stale while idle: one more try on a fresh one.
+                _drop_mail_connection()
+                message.connection = _mail_connection()
+                message.send()
         elif n.channel == Notification.Channel.SMS:
             sms_backend().send(n.address, n.body)
     except Exception as e:
+        _drop_mail_connection()  # a broken connection is opened afresh for the next mail
         attempts = n.attempts + 1
         delay = min(MAX_BACKOFF, timezone.timedelta(seconds=30 * 2 ** min(attempts, 10)))
         Notification.objects.filter(pk=pk).update(

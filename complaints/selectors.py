@@ -85,8 +85,12 @@ def status_counts(actor):
     """How many of the actor's complaints are in each status (a minute old at most)."""
     key = "status-counts:" + ":".join(
         ",".join(sorted(map(str, part)))
-        for part in (actor.roles, actor.opd_ids, actor.kecamatan_ids,
-                     [actor.user.pk if actor.user else ""])
+        for part in (
+            actor.roles,
+            actor.opd_ids,
+            actor.kecamatan_ids,
+            [actor.user.pk if actor.user else ""],
+        )
     )
     counts = cache.get(key)
     if counts is None:
