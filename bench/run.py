@@ -7,6 +7,7 @@ prints one table with the ratios to the peer and to the database's floor.
 
 import argparse
 import json
+import logging
 import os
 import random
 import signal
@@ -24,7 +25,16 @@ PASSWORD = "bench-pass-2026"
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/badung_bench"
 QUICK_DB = "postgres://postgres@127.0.0.1:5432/badung_bench_quick"
 CORES = os.cpu_count() or 2
-SCENARIOS = ["floor", "filing", "tracking", "public_list", "staff", "sweep", "notifications"]
+SCENARIOS = [
+    "floor",
+    "filing",
+    "tracking",
+    "public_list",
+    "staff",
+    "sweep",
+    "notifications",
+    "curve",
+]
 
 
 def free_port():
@@ -514,6 +524,64 @@ def scenario_staff(ctx):
     record("staff complaint page (officer) sequential", seq)
 
 
+def scenario_curve(ctx):
+    """Latency against concurrency for filing and the officer's queue API; a PNG chart."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from bench.load import run_load
+
+    portal, rng = ctx["portal"], random.Random(11)
+    desa, categories = ctx["desa_codes"], ctx["category_codes"]
+    token = _token(portal.base, "bench_officer")
+    query = "status=dispatched&status=in_progress&status=info_requested"
+
+    async def filing(client, n):
+        status, _body = await client.request(
+            "POST", "/api/v1/complaints/", json=complaint_body(rng, desa, categories)
+        )
+        return status == 201, status
+
+    async def queue(client, n):
+        status, _body = await client.request(
+            "GET", f"/api/v1/complaints/?{query}", headers={"Authorization": f"Token {token}"}
+        )
+        return status == 200, status
+
+    curves = {}
+    for label, action, levels in [
+        ("filing (POST /api/v1/complaints/)", filing, [1, 4, 16, 32]),
+        ("staff queue API (officer)", queue, [1, 4, 8, 16]),
+    ]:
+        points = []
+        for c in levels:
+            r = run_load(
+                label, portal.base, concurrency=c, duration=ctx["duration"] / 2, action=action
+            )
+            record(f"curve: {label}", r)
+            points.append((c, r.percentile(50), r.percentile(95), r.rps))
+        curves[label] = points
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    for ax, (label, points) in zip(axes, curves.items(), strict=True):
+        xs = [p[0] for p in points]
+        ax.plot(xs, [p[1] for p in points], marker="o", label="p50")
+        ax.plot(xs, [p[2] for p in points], marker="o", label="p95")
+        ax.set_title(label)
+        ax.set_xlabel("concurrent clients")
+        ax.set_ylabel("latency (ms)")
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(xs, [str(x) for x in xs])
+        ax.grid(alpha=0.3)
+        ax.legend()
+    fig.suptitle(f"Badung Portal on {CORES} cores, {ctx['complaint_total']:,} complaints")
+    fig.tight_layout()
+    out = ROOT / "bench" / ("latency-quick.png" if ctx["quick"] else "latency.png")
+    fig.savefig(out, dpi=110)
+    print(f"chart saved to {out.relative_to(ROOT)}", flush=True)
+
+
 def scenario_sweep(ctx):
     from bench.generate import make_due
     from complaints import deadlines
@@ -553,6 +621,7 @@ def scenario_notifications(ctx):
             Sink.count += 1
             return "250 OK"
 
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every session
     sink = Sink()
     controller = Controller(sink, hostname="127.0.0.1", port=free_port())
     controller.start()
@@ -766,6 +835,7 @@ def main(argv=None):
     complaints = args.complaints or (3_000 if quick else 1_000_000)
     os.environ["DATABASE_URL"] = database_url
     os.environ["REDIS_URL"] = redis_url
+    os.environ.setdefault("LOG_LEVEL", "WARNING")  # the sweep logs every complaint at INFO
     ensure_database(database_url)
 
     import django
@@ -803,6 +873,8 @@ def main(argv=None):
             .values_list("tracking_code", flat=True)[:500]
         ),
         "peer": {},
+        "quick": quick,
+        "complaint_total": Complaint.objects.count(),
     }
     print(f"\nMachine: {CORES} cores; gunicorn sync workers: {ctx['web_workers']}\n", flush=True)
     print(HEADER, flush=True)
@@ -813,7 +885,7 @@ def main(argv=None):
         ctx["peer"] = run_peer(ctx)
     portal = Portal(portal_env(database_url, redis_url), ctx["web_workers"])
     ctx["portal"] = portal
-    web = [s for s in scenarios if s in {"filing", "tracking", "public_list", "staff"}]
+    web = [s for s in scenarios if s in {"filing", "tracking", "public_list", "staff", "curve"}]
     if web:
         portal.start()
         try:

@@ -11,8 +11,13 @@ from .selectors import overdue_q, search
 
 
 class ComplaintFilter(django_filters.FilterSet):
+    # distinct=False: status is a column of the row, and DISTINCT over whole complaints
+    # (with their texts) would cost far more than the query itself.
     status = django_filters.MultipleChoiceFilter(
-        choices=Status.choices, label=_("Status"), widget=forms.CheckboxSelectMultiple
+        choices=Status.choices,
+        label=_("Status"),
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("Kind"))
     category = django_filters.ModelChoiceFilter(
