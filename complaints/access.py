@@ -109,7 +109,7 @@ def in_staff_scope(actor, complaint):
     return scope is not None and Complaint.objects.filter(scope, pk=complaint.pk).exists()
 
 
-def get_complaint_for(actor, tracking_code, access_key=None):
+def get_complaint_for(actor, tracking_code, access_key=None, related=()):
     """The complaint with this code as `actor` may see it, or a 404.
 
     Staff in scope, the reporter (account or access key) and, for non-confidential
@@ -118,7 +118,9 @@ def get_complaint_for(actor, tracking_code, access_key=None):
     code = (tracking_code or "").strip().upper()
     # Few joins and no ORDER BY: PostgreSQL plans a wide join in more time than it runs it.
     complaint = (
-        Complaint.objects.select_related("category", "sector", "desa", "kecamatan", "current_opd")
+        Complaint.objects.select_related(
+            "category", "sector", "desa", "kecamatan", "current_opd", *related
+        )
         .filter(tracking_code=code)
         .order_by()[:1]
     )
