@@ -69,7 +69,7 @@ def portal_env(database_url, redis_url, extra=None):
         "STATIC_ROOT": str(ROOT / "var" / "bench-static"),
         "MEDIA_ROOT": str(ROOT / "var" / "bench-media"),
         "CONN_MAX_AGE": "60",
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": "WARNING",  # the sweep logs every complaint at INFO
     }
     env.update(extra or {})
     return env
@@ -833,9 +833,9 @@ def main(argv=None):
     database_url = os.environ.get("BENCH_DATABASE_URL") or (QUICK_DB if quick else DEFAULT_DB)
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     complaints = args.complaints or (3_000 if quick else 1_000_000)
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["REDIS_URL"] = redis_url
-    os.environ.setdefault("LOG_LEVEL", "WARNING")  # the sweep logs every complaint at INFO
+    # This process runs the sweep itself: the same production profile as the portal's
+    # processes (DEBUG off, so templates are compiled once, as in production).
+    os.environ.update(portal_env(database_url, redis_url))
     ensure_database(database_url)
 
     import django

@@ -10,7 +10,7 @@ import datetime
 import logging
 import math
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.roles import SYSTEM
@@ -114,6 +114,20 @@ def sweep(today=None, batch=500):
         last_pk = pks[-1]
 
 
+INSERT_STEP = (
+    "INSERT INTO complaints_escalation (complaint_id, deadline, step, due, created_at) "
+    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING id"
+)
+
+
+def _insert_step(c, deadline, step, due):
+    """Add the ledger row; True only for the caller that inserted it (the unique constraint
+    decides, in one statement, without a savepoint)."""
+    with connection.cursor() as cursor:
+        cursor.execute(INSERT_STEP, [c.pk, deadline, step, due, timezone.now()])
+        return cursor.fetchone() is not None
+
+
 @transaction.atomic
 def _check_one(pk, today):
     # Another sweep working on this row holds its lock: skip it rather than wait.
@@ -135,10 +149,7 @@ def _check_one(pk, today):
         for step, day in step_dates(deadline, start, due):
             if day > today or (deadline, step, due) in taken:
                 continue
-            try:
-                with transaction.atomic():
-                    Escalation.objects.create(complaint=c, deadline=deadline, step=step, due=due)
-            except IntegrityError:
+            if not _insert_step(c, deadline, step, due):
                 continue  # taken by an overlapping sweep: only the inserter notifies
             taken.add((deadline, step, due))
             c.escalation_level = max(c.escalation_level, LEVELS[step])
