@@ -139,28 +139,20 @@ def _to_reporter(c, kind, context, secret=""):
 def _to_staff(users, *, kind, template, context, complaint=None, email=True, dedupe=None):
     for user in users:
         key = f"{dedupe}:{user.pk}" if dedupe else None
-        ctx = {**context, "recipient": user}
-        _write(
-            channel=Notification.Channel.IN_APP,
-            kind=kind,
-            language=user.language,
-            template=template,
-            context=ctx,
-            complaint=complaint,
-            user=user,
-            dedupe_key=f"{key}:app" if key else None,
-        )
+        channels = [(Notification.Channel.IN_APP, "", "app")]
         if email and user.email:
+            channels.append((Notification.Channel.EMAIL, user.email, "mail"))
+        for channel, address, suffix in channels:
             _write(
-                channel=Notification.Channel.EMAIL,
+                channel=channel,
                 kind=kind,
                 language=user.language,
                 template=template,
-                context=ctx,
+                context={**context, "recipient": user},
                 complaint=complaint,
                 user=user,
-                address=user.email,
-                dedupe_key=f"{key}:mail" if key else None,
+                address=address,
+                dedupe_key=f"{key}:{suffix}" if key else None,
             )
 
 

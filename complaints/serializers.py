@@ -16,17 +16,35 @@ from .validation import clean_location, clean_phone, contact_errors
 LAT_FIELD = {"max_digits": 9, "decimal_places": 6, "required": False, "allow_null": True}
 
 
-class ComplaintCreateSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=Kind.choices, default=Kind.COMPLAINT)
-    title = serializers.CharField(max_length=150)
-    description = serializers.CharField(max_length=5000)
-    category = serializers.SlugRelatedField(
+def category_field(**kwargs):
+    """An optional category, by its code."""
+    return serializers.SlugRelatedField(
         slug_field="code",
         queryset=Category.objects.filter(is_active=True).select_related("sector"),
         required=False,
         allow_null=True,
         error_messages={"does_not_exist": _("Unknown category “{value}”.")},
+        **kwargs,
     )
+
+
+def desa_field(**kwargs):
+    """An optional desa/kelurahan, by its Kemendagri code."""
+    return serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Desa.objects.select_related("kecamatan"),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": _("Unknown desa code “{value}”.")},
+        **kwargs,
+    )
+
+
+class ComplaintCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Kind.choices, default=Kind.COMPLAINT)
+    title = serializers.CharField(max_length=150)
+    description = serializers.CharField(max_length=5000)
+    category = category_field()
     kecamatan = serializers.SlugRelatedField(
         slug_field="code",
         queryset=Kecamatan.objects.all(),
@@ -35,14 +53,7 @@ class ComplaintCreateSerializer(serializers.Serializer):
         help_text=_("Optional; when given, the desa must lie in it."),
         error_messages={"does_not_exist": _("Unknown kecamatan code “{value}”.")},
     )
-    desa = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=Desa.objects.select_related("kecamatan"),
-        required=False,
-        allow_null=True,
-        help_text=_("Kemendagri code; may be left out when a map point is given."),
-        error_messages={"does_not_exist": _("Unknown desa code “{value}”.")},
-    )
+    desa = desa_field(help_text=_("Kemendagri code; may be left out when a map point is given."))
     latitude = serializers.DecimalField(**LAT_FIELD, coerce_to_string=False)
     longitude = serializers.DecimalField(**LAT_FIELD, coerce_to_string=False)
     address_detail = serializers.CharField(max_length=300, required=False, allow_blank=True)
@@ -238,20 +249,8 @@ def _text(**kwargs):
 
 class DispatchSerializer(serializers.Serializer):
     opd = serializers.CharField(max_length=20)
-    category = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=Category.objects.filter(is_active=True).select_related("sector"),
-        required=False,
-        allow_null=True,
-        error_messages={"does_not_exist": _("Unknown category “{value}”.")},
-    )
-    desa = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=Desa.objects.select_related("kecamatan"),
-        required=False,
-        allow_null=True,
-        error_messages={"does_not_exist": _("Unknown desa code “{value}”.")},
-    )
+    category = category_field()
+    desa = desa_field()
     note = _text(required=False, allow_blank=True, default="")
 
     def validate_opd(self, value):
@@ -350,11 +349,7 @@ class AttachmentSerializer(serializers.Serializer):
 
 class SimilarQuerySerializer(serializers.Serializer):
     text = serializers.CharField(max_length=5000, help_text=_("Title and description so far."))
-    category = serializers.SlugRelatedField(
-        slug_field="code", queryset=Category.objects.all(), required=False, allow_null=True
-    )
-    desa = serializers.SlugRelatedField(
-        slug_field="code", queryset=Desa.objects.all(), required=False, allow_null=True
-    )
+    category = category_field()
+    desa = desa_field()
     latitude = serializers.DecimalField(**LAT_FIELD, coerce_to_string=False)
     longitude = serializers.DecimalField(**LAT_FIELD, coerce_to_string=False)
