@@ -195,6 +195,8 @@ THROTTLE_RATES = {
     "login": "10/minute",
     "lookup": "120/minute",
     "support": "30/hour",
+    "suggest": "120/minute",
+    "intake": "600/minute",
 }
 THROTTLE_RATES.update(env.dict("THROTTLE_RATES", default={}))
 
@@ -231,6 +233,9 @@ MAP_ATTRIBUTION = env.str(
 
 # Domain settings (SPEC §5, §6).
 PORTAL_AUTO_DISPATCH = env.bool("PORTAL_AUTO_DISPATCH", default=False)
+# With auto-dispatch on, the router's top category must reach this confidence (and agree with
+# the citizen's choice) for a complaint to skip manual verification (SPEC §6).
+PORTAL_ROUTER_AUTO_DISPATCH_CONFIDENCE = 0.7
 PORTAL_VERIFICATION_DAYS = 3
 PORTAL_FIRST_RESPONSE_DAYS = 5
 PORTAL_DEFAULT_RESOLUTION_DAYS = 14

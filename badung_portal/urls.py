@@ -26,11 +26,17 @@ api_v1 = [
     path("categories/", CategoryList.as_view(), name="categories"),
     path("opds/", OpdList.as_view(), name="opds"),
     path("auth/token/", TokenView.as_view(), name="token"),
+    path("", include("complaints.router_api")),
+    path("", include("complaints.intake_api")),
+    path("", include("complaints.stats_api")),
     *router.urls,
 ]
 
 urlpatterns = [
+    path("", include("badung_portal.ops")),
     path("", include("complaints.urls")),
+    path("", include("complaints.dashboard_urls")),
+    path("open311/v2/", include("complaints.open311_urls")),
     path("staff/", include("complaints.staff_urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),

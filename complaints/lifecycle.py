@@ -235,6 +235,7 @@ def file_complaint(
     reporter_phone="",
     language="id",
     source_reference="",
+    taken_by=None,
     now=None,
 ):
     """File a new complaint; return it with its access key (shown to the reporter once)."""
@@ -256,6 +257,7 @@ def file_complaint(
         "privacy": privacy,
         "channel": channel,
         "source_reference": source_reference,
+        "taken_by": taken_by,
         "reporter": user,
         "reporter_name": reporter_name or (user.display_name() if user else ""),
         "reporter_email": reporter_email or (user.email if user else ""),

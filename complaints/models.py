@@ -113,6 +113,25 @@ class Complaint(models.Model):
         related_name="+",
         verbose_name=_("OPD suggested by routing"),
     )
+    # The text router's guess (SPEC §6), kept so verifiers see it and corrections can be counted.
+    suggested_category = models.ForeignKey(
+        "opd.Category",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("category suggested from the text"),
+    )
+    suggestion_confidence = models.FloatField(_("suggestion confidence"), null=True, blank=True)
+    # The staff member who took a walk-in or phone complaint for the citizen.
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="complaints_taken",
+        verbose_name=_("taken by"),
+    )
     current_opd = models.ForeignKey(
         "opd.Opd",
         on_delete=models.PROTECT,
@@ -456,3 +475,85 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.channel} {self.kind} → {self.address or self.user_id}"
+
+
+class CategoryCorrection(models.Model):
+    """Staff changed a complaint's category: a labelled example for the router (SPEC §6)."""
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="category_corrections"
+    )
+    old_category = models.ForeignKey(
+        "opd.Category", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    new_category = models.ForeignKey("opd.Category", on_delete=models.CASCADE, related_name="+")
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.complaint_id}: {self.old_category_id} → {self.new_category_id}"
+
+
+class RouterModel(models.Model):
+    """A trained category router; the newest version is the one used (SPEC §6)."""
+
+    version = models.PositiveIntegerField(unique=True)
+    created_at = models.DateTimeField()
+    example_count = models.PositiveIntegerField()
+    metrics = models.JSONField(default=dict, blank=True)
+    blob = models.BinaryField()
+
+    class Meta:
+        ordering = ["-version"]
+
+    def __str__(self):
+        return f"router v{self.version}"
+
+
+class IntakeSource(models.Model):
+    """A social-media monitor or WhatsApp gateway allowed to post complaints (SPEC §8.2)."""
+
+    name = models.SlugField(_("name"), max_length=50, unique=True)
+    channel = models.CharField(
+        _("channel"), max_length=12, choices=Channel.choices, default=Channel.SOCIAL_MEDIA
+    )
+    # Kept in clear: verifying an HMAC needs the secret itself.
+    secret = models.CharField(_("secret"), max_length=64, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    def __str__(self):
+        return self.name
+
+
+class IntakeMessage(models.Model):
+    """One source message turned into a complaint: the idempotency ledger of the webhook."""
+
+    source = models.ForeignKey(IntakeSource, on_delete=models.PROTECT, related_name="messages")
+    message_id = models.CharField(max_length=200)
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="+")
+    received_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "message_id"], name="intake_message_once_per_source"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.source_id}:{self.message_id}"
+
+
+class Open311Client(models.Model):
+    """An Open311 GeoReport v2 client allowed to POST requests; its api_key is stored hashed."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    api_key_digest = models.CharField(max_length=64, unique=True, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    def __str__(self):
+        return self.name
