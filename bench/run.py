@@ -583,11 +583,15 @@ def scenario_curve(ctx):
 
 
 def scenario_sweep(ctx):
+    from django.utils import timezone
+
     from bench.generate import make_due
     from complaints import deadlines
     from complaints.models import OPEN_STATUSES, Complaint
+    from opd import calendar
 
     available = Complaint.objects.filter(status__in=OPEN_STATUSES).count()
+    calendar.add_working_days(timezone.localdate(), 3)  # a running worker has the calendar loaded
     for wanted in ctx["sweep_sizes"]:
         due = min(wanted, available)
         make_due(due)
@@ -678,13 +682,14 @@ def scenario_notifications(ctx):
                 )
                 for i in range(workers)
             ]
-            from complaints.tasks import deliver
+            from complaints.tasks import deliver_due
 
-            pks = list(Notification.objects.filter(kind="bench").values_list("pk", flat=True))
             time.sleep(3)  # workers up
             started = time.perf_counter()
-            for pk in pks:
-                deliver.apply_async((pk,), queue="bench")
+            # As after a sweep: rows written in bulk, one nudge per worker; the workers claim
+            # batches with SKIP LOCKED and share the rows.
+            for _ in range(workers):
+                deliver_due.apply_async(queue="bench")
             deadline = time.monotonic() + 600
             while Sink.count < total and time.monotonic() < deadline:
                 time.sleep(0.2)

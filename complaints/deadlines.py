@@ -70,7 +70,18 @@ def auto_move_on(c):
 
 
 def _taken(c):
-    return set(Escalation.objects.filter(complaint=c).values_list("deadline", "step", "due"))
+    return _taken_for([c.pk]).get(c.pk, set())
+
+
+def _taken_for(pks):
+    """{complaint pk: {(deadline, step, due), ...}} of the ledger rows of these complaints."""
+    taken = {}
+    rows = Escalation.objects.filter(complaint_id__in=pks).values_list(
+        "complaint_id", "deadline", "step", "due"
+    )
+    for pk, deadline, step, due in rows:
+        taken.setdefault(pk, set()).add((deadline, step, due))
+    return taken
 
 
 def next_check_on(c, taken=None):
@@ -107,56 +118,102 @@ def sweep(today=None, batch=500):
         )
         if not pks:
             return done
-        for pk in pks:
-            steps, auto = _check_one(pk, today)
-            done["steps"] += steps
-            done["auto"] += auto
+        steps, auto = _check_batch(pks, today)
+        done["steps"] += steps
+        done["auto"] += auto
         last_pk = pks[-1]
 
 
-INSERT_STEP = (
-    "INSERT INTO complaints_escalation (complaint_id, deadline, step, due, created_at) "
-    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING id"
+INSERT_STEPS = (
+    "INSERT INTO complaints_escalation (complaint_id, deadline, step, due, created_at) VALUES"
 )
+RETURNED = "complaint_id, deadline, step, due"
+UPDATE_CHECKS = (
+    "UPDATE complaints_complaint AS c SET escalation_level = v.level, next_check_on = v.day "
+    "FROM (VALUES"
+)
+UPDATE_CHECKS_WHERE = ") AS v (id, level, day) WHERE c.id = v.id"
 
 
-def _insert_step(c, deadline, step, due):
-    """Add the ledger row; True only for the caller that inserted it (the unique constraint
-    decides, in one statement, without a savepoint)."""
+def _insert_steps(rows):
+    """Add the ledger rows; return those this caller inserted (the unique constraint decides,
+    in one statement, so only the inserter notifies even when sweeps overlap)."""
+    if not rows:
+        return set()
+    now = timezone.now()
+    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
+    params = [v for pk, deadline, step, due in rows for v in (pk, deadline, step, due, now)]
     with connection.cursor() as cursor:
-        cursor.execute(INSERT_STEP, [c.pk, deadline, step, due, timezone.now()])
-        return cursor.fetchone() is not None
+        # Only placeholders are formatted into the statement.
+        sql = f"{INSERT_STEPS} {values} ON CONFLICT DO NOTHING RETURNING {RETURNED}"
+        cursor.execute(sql, params)
+        return {(pk, deadline, step, _as_date(due)) for pk, deadline, step, due in cursor}
+
+
+def _as_date(value):
+    # SQLite hands back the ISO string of a date column from a raw RETURNING clause.
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 @transaction.atomic
-def _check_one(pk, today):
-    # Another sweep working on this row holds its lock: skip it rather than wait.
-    c = (
+def _check_batch(pks, today):
+    """One transaction for a batch: lock the rows no other sweep holds, write every ledger row
+    in one statement, the notifications in bulk, and the next day of each complaint."""
+    # Another sweep working on a row holds its lock: skip it rather than wait.
+    rows = list(
         Complaint.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("current_opd", "assignee", "category")
-        .filter(pk=pk, next_check_on__lte=today)
-        .first()
+        .select_related("current_opd", "assignee", "category", "desa", "kecamatan")
+        .filter(pk__in=pks, next_check_on__lte=today)
+        .order_by("pk")
     )
-    if c is None:
-        return 0, 0
-    auto = auto_move_on(c)
-    if auto and auto[1] <= today:
-        getattr(lifecycle, auto[0])(c, actor=SYSTEM)
-        return 0, 1
-    taken = _taken(c)
+    auto, handled = 0, []
+    for c in rows:
+        move = auto_move_on(c)
+        if move and move[1] <= today:
+            getattr(lifecycle, move[0])(c, actor=SYSTEM)
+            auto += 1
+        else:
+            handled.append(c)
+    taken = _taken_for([c.pk for c in handled])
+    wanted = []
+    for c in handled:
+        done = taken.get(c.pk, set())
+        for deadline, start, due in active_deadlines(c):
+            for step, day in step_dates(deadline, start, due):
+                if day <= today and (deadline, step, due) not in done:
+                    wanted.append((c.pk, deadline, step, due))
+    inserted = _insert_steps(wanted)
+    mine_by_pk = {}
+    for row in wanted:
+        if row in inserted:
+            mine_by_pk.setdefault(row[0], []).append(row)
     steps = 0
-    for deadline, start, due in active_deadlines(c):
-        for step, day in step_dates(deadline, start, due):
-            if day > today or (deadline, step, due) in taken:
-                continue
-            if not _insert_step(c, deadline, step, due):
-                continue  # taken by an overlapping sweep: only the inserter notifies
-            taken.add((deadline, step, due))
-            c.escalation_level = max(c.escalation_level, LEVELS[step])
-            notifications.deadline_step(c, deadline=deadline, step=step, due=due)
-            steps += 1
-    c.next_check_on = next_check_on(c, taken)
-    c.save(update_fields=["escalation_level", "next_check_on"])
-    if steps:
-        log.info("complaint %s: %s deadline step(s)", c.tracking_code, steps)
-    return steps, 0
+    with notifications.batch():
+        for c in handled:
+            mine = mine_by_pk.get(c.pk, [])
+            done = taken.setdefault(c.pk, set())
+            for _pk, deadline, step, due in mine:
+                done.add((deadline, step, due))
+                c.escalation_level = max(c.escalation_level, LEVELS[step])
+                notifications.deadline_step(c, deadline=deadline, step=step, due=due)
+            steps += len(mine)
+            c.next_check_on = next_check_on(c, done)
+            if mine:
+                log.info("complaint %s: %s deadline step(s)", c.tracking_code, len(mine))
+    _save_checks(handled)
+    return steps, auto
+
+
+def _save_checks(rows):
+    """Store each complaint's escalation level and next check day in one statement."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        Complaint.objects.bulk_update(rows, ["escalation_level", "next_check_on"])
+        return
+    values = ", ".join(["(%s::bigint, %s::smallint, %s::date)"] * len(rows))
+    params = [v for c in rows for v in (c.pk, c.escalation_level, c.next_check_on)]
+    with connection.cursor() as cursor:
+        # Only placeholders are formatted into the statement (Django's bulk_update builds a
+        # CASE per row, which costs more than the rest of the sweep).
+        cursor.execute(f"{UPDATE_CHECKS} {values}{UPDATE_CHECKS_WHERE}", params)

@@ -6,12 +6,13 @@ outage delays a message and never loses it.
 """
 
 import contextlib
+import contextvars
 import logging
 import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -54,6 +55,51 @@ def _url(path):
     return settings.SITE_URL + path
 
 
+def _render(template, language, context, html):
+    """(subject, text body, HTML body or "") of one notification in `language`."""
+    with translation.override(language):
+        subject = " ".join(
+            render_to_string(f"notifications/{template}/subject.txt", context).split()
+        )
+        body = render_to_string(f"notifications/{template}/body.txt", context)
+        body_html = render_to_string(f"notifications/{template}/body.html", context) if html else ""
+    return subject[:200], body, body_html
+
+
+# Rows written inside `batch()` wait here and are added in one statement at its end.
+_pending = contextvars.ContextVar("pending_notifications", default=None)
+
+
+@contextlib.contextmanager
+def batch():
+    """Write the notifications made inside in one INSERT and nudge delivery once (the sweep
+    writes thousands); people looked up for them are looked up once."""
+    if _pending.get() is not None:  # already inside a batch
+        yield
+        return
+    pending = {"rows": [], "people": {}}
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    rows = pending["rows"]
+    if rows:
+        Notification.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+        if any(row.channel != Notification.Channel.IN_APP for row in rows):
+            transaction.on_commit(nudge)
+
+
+def _people(key, find):
+    """Recipients by `key`, looked up once per batch."""
+    pending = _pending.get()
+    if pending is None:
+        return list(find())
+    if key not in pending["people"]:
+        pending["people"][key] = list(find())
+    return pending["people"][key]
+
+
 def _write(
     *,
     channel,
@@ -66,39 +112,48 @@ def _write(
     address="",
     dedupe_key=None,
     secret="",
+    rendered=None,
 ):
-    """Render one notification in `language` and add it to the outbox."""
-    with translation.override(language):
-        subject = " ".join(
-            render_to_string(f"notifications/{template}/subject.txt", context).split()
-        )
-        body = render_to_string(f"notifications/{template}/body.txt", context)
-        html = (
-            render_to_string(f"notifications/{template}/body.html", context)
-            if channel == Notification.Channel.EMAIL
-            else ""
-        )
+    """Render one notification in `language` (unless given `rendered`) and add it to the
+    outbox."""
+    is_email = channel == Notification.Channel.EMAIL
+    subject, body, html = rendered or _render(template, language, context, html=is_email)
     now = timezone.now()
     in_app = channel == Notification.Channel.IN_APP
-    if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
-        return None
-    row = Notification.objects.create(
+    row = Notification(
         channel=channel,
         kind=kind,
         complaint=complaint,
         user=user,
         address=address,
-        subject=subject[:200],
+        subject=subject,
         body=body,
-        body_html=html,
+        body_html=html if is_email else "",
         dedupe_key=dedupe_key,
         secret=secret,
         next_try_at=None if in_app else now,
         sent_at=now if in_app else None,
     )
+    pending = _pending.get()
+    if pending is not None:
+        pending["rows"].append(row)  # a unique dedupe_key skips the row at the bulk insert
+        return row
+    if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
+        return None
+    row.save()
     if not in_app:
         transaction.on_commit(lambda: enqueue(row.pk))
     return row
+
+
+def nudge():
+    """Ask a worker to send every due notification (after a batch was written)."""
+    from .tasks import deliver_due
+
+    try:
+        deliver_due.apply_async(retry=False)
+    except Exception:
+        log.warning("broker unavailable; notifications wait for the periodic sweep")
 
 
 def enqueue(pk):
@@ -137,22 +192,27 @@ def _to_reporter(c, kind, context, secret=""):
 
 
 def _to_staff(users, *, kind, template, context, complaint=None, email=True, dedupe=None):
+    texts = {}  # the text does not depend on the recipient: render once per language
     for user in users:
         key = f"{dedupe}:{user.pk}" if dedupe else None
         channels = [(Notification.Channel.IN_APP, "", "app")]
         if email and user.email:
             channels.append((Notification.Channel.EMAIL, user.email, "mail"))
         for channel, address, suffix in channels:
+            language = user.language
+            if language not in texts:
+                texts[language] = _render(template, language, context, html=email)
             _write(
                 channel=channel,
                 kind=kind,
-                language=user.language,
+                language=language,
                 template=template,
-                context={**context, "recipient": user},
+                context=context,
                 complaint=complaint,
                 user=user,
                 address=address,
                 dedupe_key=f"{key}:{suffix}" if key else None,
+                rendered=texts[language],
             )
 
 
@@ -229,19 +289,25 @@ def deadline_step(c, *, deadline, step, due):
     """Who hears of a deadline step (SPEC §5): officers, then the head, then leadership."""
     if step == "reminder":
         if deadline == "verification":
-            people = users_with(Role.VERIFIER)
+            people = _people(Role.VERIFIER, lambda: users_with(Role.VERIFIER))
         elif c.assignee:
             people = [c.assignee]
         else:
-            people = staff_of(c.current_opd, (Role.OPD_OFFICER,))
+            people = _people(
+                (c.current_opd_id, Role.OPD_OFFICER),
+                lambda: staff_of(c.current_opd, (Role.OPD_OFFICER,)),
+            )
     elif step == "level1":
         people = (
-            users_with(Role.VERIFIER)
+            _people(Role.VERIFIER, lambda: users_with(Role.VERIFIER))
             if deadline == "verification"
-            else staff_of(c.current_opd, (Role.OPD_HEAD,))
+            else _people(
+                (c.current_opd_id, Role.OPD_HEAD),
+                lambda: staff_of(c.current_opd, (Role.OPD_HEAD,)),
+            )
         )
     else:
-        people = users_with(Role.LEADERSHIP)
+        people = _people(Role.LEADERSHIP, lambda: users_with(Role.LEADERSHIP))
     context = {
         "complaint": c,
         "deadline": deadline,
@@ -337,9 +403,47 @@ def claim(pk):
     )
 
 
+def claim_due(limit=100):
+    """Claim up to `limit` due notifications for this worker in one statement; [pks].
+
+    Rows another worker is claiming are skipped, not waited for, so workers share the outbox.
+    """
+    now = timezone.now()
+    lease_until = now + timezone.timedelta(seconds=settings.PORTAL_NOTIFICATION_LEASE_SECONDS)
+    if connection.vendor != "postgresql":
+        return [pk for pk in due_pks(limit) if claim(pk)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """UPDATE complaints_notification SET next_try_at = %s
+               WHERE id IN (SELECT id FROM complaints_notification
+                            WHERE sent_at IS NULL AND next_try_at <= %s
+                            ORDER BY next_try_at LIMIT %s FOR UPDATE SKIP LOCKED)
+               RETURNING id""",
+            [lease_until, now, limit],
+        )
+        return [row[0] for row in cursor]
+
+
 def send(pk):
     """Deliver one claimed notification; mark it sent, or schedule the next try."""
-    n = Notification.objects.get(pk=pk)
+    return send_many([pk]) == 1
+
+
+def send_many(pks):
+    """Deliver claimed notifications over one kept connection; return how many were sent."""
+    sent = []
+    for n in Notification.objects.filter(pk__in=pks).order_by("pk"):
+        if _deliver(n):
+            sent.append(n.pk)
+    if sent:
+        Notification.objects.filter(pk__in=sent).update(
+            sent_at=timezone.now(), attempts=F("attempts") + 1, secret="", last_error=""
+        )
+    return len(sent)
+
+
+def _deliver(n):
+    """Hand one notification to its channel; on failure record it and back off."""
     try:
         if n.channel == Notification.Channel.EMAIL:
             body = n.body.replace(SECRET_TOKEN, n.secret)
@@ -367,16 +471,13 @@ def send(pk):
         _drop_mail_connection()  # a broken connection is opened afresh for the next mail
         attempts = n.attempts + 1
         delay = min(MAX_BACKOFF, timezone.timedelta(seconds=30 * 2 ** min(attempts, 10)))
-        Notification.objects.filter(pk=pk).update(
+        Notification.objects.filter(pk=n.pk).update(
             attempts=F("attempts") + 1,
             next_try_at=timezone.now() + delay,
             last_error=f"{type(e).__name__}: {e}"[:1000],
         )
-        log.warning("notification %s failed (attempt %s): %s", pk, attempts, e)
+        log.warning("notification %s failed (attempt %s): %s", n.pk, attempts, e)
         return False
-    Notification.objects.filter(pk=pk).update(
-        sent_at=timezone.now(), attempts=F("attempts") + 1, secret="", last_error=""
-    )
     return True
 
 

@@ -16,12 +16,12 @@ def deliver(pk):
 
 
 @shared_task(ignore_result=True)
-def deliver_due():
-    """Send every notification still waiting: new while the broker was down, failed, or lost."""
+def deliver_due(batch=100):
+    """Send every notification still waiting: new while the broker was down, written in bulk
+    by the sweep, failed earlier, or lost. Workers running it at once share the rows."""
     sent = 0
-    for pk in notifications.due_pks():
-        if notifications.claim(pk) and notifications.send(pk):
-            sent += 1
+    while pks := notifications.claim_due(batch):
+        sent += notifications.send_many(pks)
     return sent
 
 

@@ -304,7 +304,7 @@ def test_only_the_sweep_that_inserts_the_step_notifies(submitted):
     Escalation.objects.create(
         complaint=submitted, deadline="verification", step="reminder", due=D(2026, 3, 26)
     )
-    with patch("complaints.deadlines._taken", return_value=set()):
+    with patch("complaints.deadlines._taken_for", return_value={}):
         assert sweep_on(D(2026, 3, 25)) == {"steps": 0, "auto": 0}
     assert Escalation.objects.filter(complaint=submitted).count() == 1
     assert told(submitted, "deadline:reminder") == set()

@@ -604,3 +604,25 @@ def test_a_user_without_notifications_sees_an_empty_inbox(client, citizen_user, 
     html = response.content.decode()
     assert unread_shown(response) is None
     assert all(c.tracking_code not in html for c in two_offices)
+
+
+def test_workers_claim_due_notifications_in_batches_without_sharing_a_row(mailoutbox):
+    for n in range(3):
+        file(reporter_email=f"warga{n}@example.org")
+    first = notifications.claim_due(limit=2)
+    second = notifications.claim_due(limit=2)
+    assert len(first) == 2
+    assert len(second) == 1
+    assert set(first).isdisjoint(second)
+    assert notifications.claim_due(limit=2) == []  # the rest is leased to the two claims
+    assert notifications.send_many(first + second) == 3
+    assert len(mailoutbox) == 3
+    assert Notification.objects.filter(sent_at=None, channel="email").count() == 0
+
+
+def test_deliver_due_sends_what_a_sweep_wrote_in_bulk_once(mailoutbox):
+    for n in range(5):
+        file(reporter_email=f"warga{n}@example.org")
+    assert tasks.deliver_due(batch=2) == 5
+    assert tasks.deliver_due(batch=2) == 0
+    assert len(mailoutbox) == 5
