@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from . import calendar
+from . import calendar, routing
 from .models import Category, Desa, Holiday, Kecamatan, Opd, RoutingRule, Sector
 
 
@@ -29,8 +29,24 @@ class SectorAdmin(admin.ModelAdmin):
     list_display = ["code", "name_id", "name_en", "position"]
 
 
+class ForgetsRulesAdmin(admin.ModelAdmin):
+    """Routing reads these through a per-process cache: an edit here takes effect at once."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        routing.forget_rules()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        routing.forget_rules()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        routing.forget_rules()
+
+
 @admin.register(Opd)
-class OpdAdmin(admin.ModelAdmin):
+class OpdAdmin(ForgetsRulesAdmin):
     list_display = ["code", "abbreviation", "name", "kind", "kecamatan", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "abbreviation", "name"]
@@ -38,14 +54,14 @@ class OpdAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ForgetsRulesAdmin):
     list_display = ["code", "name_id", "sector", "default_opd", "target_working_days", "is_active"]
     list_filter = ["sector", "is_active"]
     search_fields = ["code", "name_id", "name_en"]
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin):
+class RoutingRuleAdmin(ForgetsRulesAdmin):
     list_display = ["category", "kecamatan", "opd"]
     list_filter = ["kecamatan", "opd"]
     search_fields = ["category__code", "opd__code"]

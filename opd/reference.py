@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from . import routing
 from .models import Category, Desa, Kecamatan, Opd, RoutingRule, Sector
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -92,6 +93,7 @@ def load_reference():
             defaults={"opd": opds[row["opd"]]},
         )
 
+    routing.forget_rules()
     return {
         "kecamatan": len(kecamatan),
         "desa": desa_count,

@@ -1,19 +1,40 @@
 """Which OPD handles a complaint (SPEC §6)."""
 
-from .models import RoutingRule
+import time
+
+from .models import Opd, RoutingRule
+
+# Every filing asks; the rules change a few times a year. Each process keeps them for a minute
+# (the admin and load_reference forget them at once in their own process).
+RULES_SECONDS = 60
+_rules = {"table": None, "read_at": 0.0}
+
+
+def _table():
+    if _rules["table"] is None or time.monotonic() - _rules["read_at"] > RULES_SECONDS:
+        active = {opd.pk: opd for opd in Opd.objects.filter(is_active=True)}
+        rules = {
+            (category_id, kecamatan_id): active[opd_id]
+            for category_id, kecamatan_id, opd_id in RoutingRule.objects.values_list(
+                "category_id", "kecamatan_id", "opd_id"
+            )
+            if opd_id in active
+        }
+        _rules["table"] = (rules, active)
+        _rules["read_at"] = time.monotonic()
+    return _rules["table"]
+
+
+def forget_rules():
+    """Read the rules afresh on the next call (after they were edited)."""
+    _rules["table"] = None
 
 
 def opd_for(category, kecamatan=None):
     """The OPD named by the routing rules; a kecamatan-specific rule wins over the general one."""
     if category is None:
         return None
-    rules = {
-        rule.kecamatan_id: rule.opd
-        for rule in RoutingRule.objects.filter(
-            category=category, opd__is_active=True
-        ).select_related("opd")
-    }
-    if kecamatan is not None and kecamatan.pk in rules:
-        return rules[kecamatan.pk]
-    default = category.default_opd if category.default_opd.is_active else None
-    return rules.get(None, default)
+    rules, active = _table()
+    if kecamatan is not None and (category.pk, kecamatan.pk) in rules:
+        return rules[(category.pk, kecamatan.pk)]
+    return rules.get((category.pk, None), active.get(category.default_opd_id))

@@ -12,6 +12,7 @@ from accounts.roles import ANONYMOUS, SYSTEM, actor_for
 from accounts.services import staff_create
 from opd.calendar import forget_extra_days
 from opd.models import Category, Desa, Opd
+from opd.routing import forget_rules
 
 SHARED_REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
 
@@ -33,8 +34,9 @@ def _reference_after_flush(request):
 
 @pytest.fixture(autouse=True)
 def _fresh_calendar():
-    # Tests add extra days off straight into the table; read them afresh each test.
+    # Tests add extra days off and routing rules straight into the tables; read them afresh.
     forget_extra_days()
+    forget_rules()
 
 
 @pytest.fixture(autouse=True)
