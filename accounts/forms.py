@@ -1,12 +1,16 @@
-"""The citizen's sign-up form (SPEC §1: citizens may file and follow complaints with an account)."""
+"""Sign-up (SPEC §1: citizens may file and follow complaints with an account) and log-in forms."""
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from complaints.validation import clean_phone
+
+from . import lockout
 
 
 class RegisterForm(UserCreationForm):
@@ -48,3 +52,33 @@ class RegisterForm(UserCreationForm):
         if commit:
             user.save()
         return user
+
+
+class LockoutMixin:
+    """Says why a locked log-in is refused, instead of the usual wrong-password message."""
+
+    def _lock_error(self, username):
+        until = lockout.locked_until(username, lockout.client_ip(self.request))
+        if until is None:
+            return None
+        return ValidationError(lockout.lockout_message(until), code="locked")
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        if username and (error := self._lock_error(username)):
+            raise error
+        try:
+            return super().clean()
+        except ValidationError:
+            # This failure may have been the one that reached the limit.
+            if username and (error := self._lock_error(username)):
+                raise error from None
+            raise
+
+
+class LoginForm(LockoutMixin, AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(LockoutMixin, AdminAuthenticationForm):
+    pass

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -74,3 +75,58 @@ class RoleGrant(models.Model):
             raise ValidationError({"opd": _("An OPD role needs an OPD.")})
         if self.role == Role.CAMAT and not self.kecamatan_id:
             raise ValidationError({"kecamatan": _("A camat office role needs a kecamatan.")})
+
+
+class LoginAttempt(models.Model):
+    """One password check by username and client address: the lockout counts the failures."""
+
+    username = models.CharField(_("username"), max_length=150)  # as typed, lower case
+    ip = models.CharField(_("client address"), max_length=64, blank=True)
+    succeeded = models.BooleanField(_("succeeded"))
+    channel = models.CharField(_("channel"), max_length=8)  # web, admin or api
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("log-in attempt")
+        verbose_name_plural = _("log-in attempts")
+        indexes = [
+            models.Index(fields=["username", "ip", "at"], name="login_attempt_user_ip"),
+            models.Index(fields=["ip", "at"], name="login_attempt_ip"),
+        ]
+
+    def __str__(self):
+        outcome = "ok" if self.succeeded else "failed"
+        return f"{self.username} {self.ip} {outcome} {self.at:%Y-%m-%d %H:%M}"
+
+
+class AuditEntry(models.Model):
+    """A security-relevant event: a lockout, an export or erasure of personal data (SPEC §9)."""
+
+    class Action(models.TextChoices):
+        LOGIN_LOCKED = "login_locked", _("log-in locked after failed attempts")
+        DATA_EXPORTED = "data_exported", _("personal data exported")
+        DATA_ERASED = "data_erased", _("personal data erased")
+
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    # Whom it is about: the username tried, or the e-mail/phone/username of a data request.
+    subject = models.CharField(_("about"), max_length=254)
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("done by"),
+    )
+    ip = models.CharField(_("client address"), max_length=64, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.subject} {self.at:%Y-%m-%d %H:%M}"

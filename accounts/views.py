@@ -30,7 +30,7 @@ def register(request):
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="accounts.backends.LockoutModelBackend")
         messages.success(request, _("Welcome! Your account is ready."))
         return redirect("my_complaints")
     return render(

@@ -7,8 +7,18 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
+from badung_portal.api import (
+    FilingContactThrottle,
+    FilingThrottle,
+    SupportThrottle,
+    contact_key,
+    filing_refusal,
+)
 from badung_portal.settings import _tile_source
+from complaints.models import Complaint
+from tests.factories import file
 
 ROOT = Path(__file__).resolve().parents[1]
 PRODUCTION_ENV = {
@@ -154,3 +164,99 @@ def test_production_cookies_are_secure(production):
     assert "secure" in cookie
     assert "httponly" in cookie
     assert "samesite=lax" in cookie
+
+
+# Abuse: throttles of anonymous filing (per client and per contact), support votes -----------
+
+FILING = {
+    "kind": "complaint",
+    "title": "PJU mati di Jalan Legian",
+    "description": "Tiga lampu jalan mati sejak minggu lalu.",
+    "category": "pju_mati",
+    "desa": "51.03.01.1004",
+    "privacy": "public",
+}
+
+
+def file_from(api, ip, **contact):
+    return api.post("/api/v1/complaints/", {**FILING, **contact}, format="json", REMOTE_ADDR=ip)
+
+
+def small_limit(throttle):
+    if throttle.num_requests > 60:
+        pytest.skip(f"THROTTLE_RATES raised {throttle.scope} to {throttle.rate}")
+    return throttle.num_requests
+
+
+@pytest.mark.django_db
+def test_filing_is_throttled_per_client_address(api):
+    limit = small_limit(FilingThrottle())
+    for n in range(limit):
+        response = file_from(api, "198.51.100.1", reporter_email=f"warga{n}@example.org")
+        assert response.status_code == 201
+    response = file_from(api, "198.51.100.1", reporter_email="someone-new@example.org")
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert file_from(api, "198.51.100.2", reporter_email="x@example.org").status_code == 201
+    assert Complaint.objects.count() == limit + 1
+
+
+@pytest.mark.django_db
+def test_filing_is_throttled_per_contact_address_across_clients(api):
+    limit = small_limit(FilingContactThrottle())
+    for n in range(limit):
+        response = file_from(api, f"198.51.100.{n + 1}", reporter_email="banjir@example.org")
+        assert response.status_code == 201
+    # Another address, the same e-mail written differently: refused.
+    response = file_from(api, "203.0.113.9", reporter_email="  Banjir@Example.ORG ")
+    assert response.status_code == 429
+    assert file_from(api, "203.0.113.9", reporter_email="other@example.org").status_code == 201
+
+
+@pytest.mark.django_db
+def test_phone_numbers_count_as_one_contact_however_written(api):
+    limit = small_limit(FilingContactThrottle())
+    forms = ["0812 3456 7890", "+62 812-3456-7890", "6281234567890"]
+    for n in range(limit):
+        response = file_from(api, f"198.51.100.{n + 1}", reporter_phone=forms[n % 3])
+        assert response.status_code == 201
+    response = file_from(api, "203.0.113.9", reporter_phone="081234567890")
+    assert response.status_code == 429
+    # With a fresh e-mail and the spent phone the filing still waits: every contact counts.
+    response = file_from(
+        api, "203.0.113.10", reporter_email="fresh@example.org", reporter_phone="0812-3456-7890"
+    )
+    assert response.status_code == 429
+
+
+def test_contact_keys_hide_the_address():
+    key = contact_key("Banjir@Example.org")
+    assert key == contact_key(" banjir@example.org ")
+    assert "banjir" not in key
+    assert contact_key("") == contact_key("   ") == ""
+    assert contact_key("+62 812 3456 7890") == contact_key("0812-3456-7890")
+
+
+@pytest.mark.django_db
+def test_web_form_refusal_helper_uses_the_same_buckets(api, rf):
+    limit = small_limit(FilingContactThrottle())
+    for n in range(limit):
+        file_from(api, f"198.51.100.{n + 1}", reporter_email="banjir@example.org")
+    request = rf.post("/", REMOTE_ADDR="203.0.113.20")
+    request.user = AnonymousUser()
+    message = filing_refusal(request, email="banjir@example.org")
+    assert "Too many complaints" in message
+    assert filing_refusal(request, email="other@example.org") is None
+
+
+@pytest.mark.django_db
+def test_support_votes_are_throttled_per_client(api):
+    complaint, _key = file()
+    limit = small_limit(SupportThrottle())
+    url = f"/api/v1/complaints/{complaint.tracking_code}/support/"
+    for _ in range(limit):
+        assert api.post(url, {}, format="json", REMOTE_ADDR="198.51.100.3").status_code == 200
+    response = api.post(url, {}, format="json", REMOTE_ADDR="198.51.100.3")
+    assert response.status_code == 429
+    complaint.refresh_from_db()
+    assert complaint.supporters_count == 1  # repeats from one client never counted twice
