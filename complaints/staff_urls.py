@@ -11,6 +11,8 @@ urlpatterns = [
     path("desk/", views.desk, name="desk"),
     path("desk/dispatch/", views.bulk_dispatch, name="bulk_dispatch"),
     path("area/", views.camat, name="camat"),
+    path("walk-in/", views.walk_in, name="walk_in"),
+    path("walk-in/<str:tracking_code>/", views.walk_in_filed, name="walk_in_filed"),
     path("complaints/<str:tracking_code>/", views.detail, name="detail"),
     path("complaints/<str:tracking_code>/<slug:action>/", views.act, name="act"),
 ]

@@ -1,10 +1,12 @@
-"""Staff dashboard: verifier desk, OPD queue, camat view, complaint detail and actions (SPEC §8).
+"""Staff dashboard: verifier desk, OPD queue, camat view, complaint detail and actions, and
+complaints taken for citizens at the desk or by phone (SPEC §8).
 
 Each view parses, calls one access/selector or lifecycle function, and renders. Scoping is
 access.py's; which actions show is lifecycle.allowed_actions'.
 """
 
 import csv
+import secrets
 from functools import wraps
 
 from django.contrib import messages
@@ -17,19 +19,21 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role, RoleGrant, User
-from accounts.roles import actor_for
+from accounts.roles import ANONYMOUS, actor_for
 from opd.models import Category, Desa, Opd
 
-from . import lifecycle
-from .access import Access, get_complaint_for
+from . import intake, lifecycle
+from .access import Access, get_complaint_for, in_staff_scope
 from .filters import StaffComplaintFilter
 from .models import Complaint, ResponseTemplate
 from .models import Status as S
 from .photos import PhotoRejected, prepare
 from .selectors import SORTS, desa_counts, overdue_q, queue_for, status_counts, timeline_for
+from .staff_forms import WalkInForm
 
 PAGE_SIZE = 50
 OPEN = [S.DISPATCHED, S.IN_PROGRESS, S.INFO_REQUESTED]
@@ -435,3 +439,86 @@ def export_csv(request):
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="complaints-{stamp}.csv"'
     return response
+
+
+# Walk-in and phone complaints ---------------------------------------------------------------
+
+SESSION_WALK_IN_FILED = "walk_in_filed"  # {"code", "key"}: shown once on the confirmation
+SESSION_WALK_IN_DONE = "walk_in_done"  # form nonce -> tracking code, against double filing
+WALK_IN_NONCES_KEPT = 20
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def walk_in(request):
+    """File a complaint for a citizen at the desk or on the phone; the staff member took it."""
+    desas = intake.walk_in_desas(request.actor)
+    if desas is None:
+        raise Http404
+    form = WalkInForm(
+        request.POST or None,
+        request.FILES or None,
+        desas=desas,
+        initial={"nonce": secrets.token_urlsafe(16)},
+    )
+    if request.method == "POST" and form.is_valid():
+        done = request.session.get(SESSION_WALK_IN_DONE, {})
+        nonce = form.cleaned_data["nonce"]
+        if nonce in done:
+            messages.info(request, _("This complaint was filed already."))
+            return redirect("staff:walk_in_filed", tracking_code=done[nonce])
+        data = form.filing_data()
+        photos = data.pop("photos")
+        with transaction.atomic():
+            # The citizen is the reporter (no account); the staff member is who took it.
+            complaint, access_key = lifecycle.file_complaint(
+                actor=ANONYMOUS, taken_by=request.user, **data
+            )
+            reporter = ANONYMOUS.with_access_key_for(complaint)
+            for prepared in photos:
+                lifecycle.attach_photo(complaint, actor=reporter, photo=prepared)
+        code = complaint.tracking_code
+        done[nonce] = code
+        request.session[SESSION_WALK_IN_DONE] = dict(list(done.items())[-WALK_IN_NONCES_KEPT:])
+        request.session[SESSION_WALK_IN_FILED] = {"code": code, "key": access_key}
+        return redirect("staff:walk_in_filed", tracking_code=code)
+    return render(
+        request,
+        "staff/walk_in.html",
+        {
+            "form": form,
+            # A camat office sees which area it files for; the desk files for the regency.
+            "area": None
+            if request.actor.has(Role.VERIFIER)
+            else sorted({d.kecamatan.name for d in desas}),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+@staff_required
+def walk_in_filed(request, tracking_code):
+    """The slip for the citizen: tracking code and access key, the key shown this once."""
+    complaint = (
+        Complaint.objects.select_related("desa", "kecamatan", "category")
+        .filter(tracking_code=tracking_code.upper(), taken_by=request.user)
+        .first()
+    )
+    if complaint is None:
+        raise Http404
+    access_key = None
+    shown = request.session.get(SESSION_WALK_IN_FILED)
+    if shown and shown.get("code") == complaint.tracking_code:
+        access_key = shown["key"]
+        del request.session[SESSION_WALK_IN_FILED]
+    return render(
+        request,
+        "staff/walk_in_filed.html",
+        {
+            "complaint": complaint,
+            "access_key": access_key,
+            "track_url": request.build_absolute_uri(complaint.get_absolute_url()),
+            "can_open": in_staff_scope(request.actor, complaint),
+        },
+    )
