@@ -22,6 +22,7 @@ class Status(models.TextChoices):
 
 OPEN_STATUSES = {Status.SUBMITTED, Status.DISPATCHED, Status.IN_PROGRESS, Status.INFO_REQUESTED}
 FINAL_STATUSES = {Status.CLOSED, Status.REJECTED, Status.MERGED}
+HANDLING_STATUSES = sorted(OPEN_STATUSES | {Status.RESOLVED})
 
 
 class Kind(models.TextChoices):
@@ -181,6 +182,20 @@ class Complaint(models.Model):
             models.Index(fields=["current_opd", "status"], name="complaint_opd_status"),
             models.Index(fields=["kecamatan", "status"], name="complaint_kecamatan_status"),
             models.Index(fields=["privacy", "status", "created_at"], name="complaint_public_list"),
+            # Staff queues show what is still being handled: these stay small while the
+            # closed history grows, so a scope with an OR (own OPD or assigned to me) stays cheap.
+            *(
+                models.Index(
+                    fields=[field],
+                    name=f"complaint_open_by_{name}",
+                    condition=models.Q(status__in=HANDLING_STATUSES),
+                )
+                for field, name in [
+                    ("current_opd", "opd"),
+                    ("assignee", "assignee"),
+                    ("kecamatan", "kecamatan"),
+                ]
+            ),
             models.Index(
                 fields=["next_check_on"],
                 name="complaint_next_check",
@@ -557,3 +572,127 @@ class Open311Client(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# Dashboard rollups (complaints/stats.py) ----------------------------------------------------
+# A complaint with `closed_at` set is final (closed, rejected or merged) and never changes
+# again, so its share of the dashboard figures is summed once into these tables, per filing
+# month. The dashboards add the complaints still moving, counted live (stats.py explains).
+
+
+def _rollup_fk(model):
+    # Derived data: no database constraint, rebuilt from the complaints at any time.
+    return models.ForeignKey(
+        model,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        related_name="+",
+    )
+
+
+class StatsState(models.Model):
+    """How far the dashboard rollups reach: one row."""
+
+    # The rollups hold exactly the complaints whose closed_at is before this moment.
+    built_until = models.DateTimeField(null=True)
+    # The days off the working-day figures were counted with; a change rebuilds everything.
+    calendar_key = models.CharField(max_length=64, blank=True)
+    # Count and sum of ids of those complaints, to notice rows that arrived late or vanished.
+    final_count = models.BigIntegerField(default=0)
+    final_id_sum = models.BigIntegerField(default=0)
+    refreshed_at = models.DateTimeField(null=True)
+
+    def __str__(self):
+        return f"stats built until {self.built_until}"
+
+
+class StatsMonth(models.Model):
+    """Final complaints filed in one month, counted per OPD, area, sector and privacy."""
+
+    month = models.DateField()
+    opd = _rollup_fk("opd.Opd")  # the OPD holding it; for `returned`, the OPD that returned it
+    kecamatan = _rollup_fk("opd.Kecamatan")
+    sector = _rollup_fk("opd.Sector")
+    is_confidential = models.BooleanField()
+    is_public = models.BooleanField()  # in the public list (access.public_complaints)
+    received = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    merged = models.PositiveIntegerField(default=0)
+    verified_on_time = models.PositiveIntegerField(default=0)
+    verification_missed = models.PositiveIntegerField(default=0)
+    responded = models.PositiveIntegerField(default=0)
+    responded_24h = models.PositiveIntegerField(default=0)
+    response_on_time = models.PositiveIntegerField(default=0)
+    response_missed = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    resolution_on_time = models.PositiveIntegerField(default=0)
+    resolution_missed = models.PositiveIntegerField(default=0)
+    reopened = models.PositiveIntegerField(default=0)
+    ever_resolved = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    rating_sum = models.PositiveIntegerField(default=0)
+    returned = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["month"], name="stats_month_month")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} opd={self.opd_id} kecamatan={self.kecamatan_id}"
+
+
+class StatsDistribution(models.Model):
+    """How many final complaints of a month took each time: first response (minutes, in
+    steps) or resolution (working days). Rows by sector for the regency, by kecamatan for
+    camat offices (`by_area`)."""
+
+    class Measure(models.TextChoices):
+        RESPONSE = "response", "first response (minutes)"
+        RESOLUTION = "resolution", "resolution (working days)"
+
+    month = models.DateField()
+    by_area = models.BooleanField()
+    measure = models.CharField(max_length=10, choices=Measure.choices)
+    opd = _rollup_fk("opd.Opd")
+    sector = _rollup_fk("opd.Sector")  # rows with by_area=False
+    kecamatan = _rollup_fk("opd.Kecamatan")  # rows with by_area=True
+    is_confidential = models.BooleanField()
+    is_public = models.BooleanField()
+    value = models.IntegerField()
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["by_area", "measure", "month"], name="stats_distribution_month")
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.measure} {self.value}: {self.n}"
+
+
+class StatsCount(models.Model):
+    """Final complaints counted by one more dimension: sector per week, desa, category or
+    channel."""
+
+    class Dimension(models.TextChoices):
+        SECTOR_WEEK = "sector_week", "sector per week"
+        DESA = "desa", "desa"
+        CATEGORY = "category", "category"
+        CHANNEL = "channel", "channel"
+
+    month = models.DateField()
+    start = models.DateField()  # the week's first day within the month (sector_week), or month
+    dimension = models.CharField(max_length=12, choices=Dimension.choices)
+    key = models.CharField(max_length=20)  # the sector, desa or category id, or the channel
+    opd = _rollup_fk("opd.Opd")
+    kecamatan = _rollup_fk("opd.Kecamatan")
+    is_confidential = models.BooleanField()
+    is_public = models.BooleanField()
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["dimension", "month"], name="stats_count_month")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.dimension}={self.key}: {self.n}"
