@@ -10,4 +10,6 @@ urlpatterns = [
     path("", views.home, name="accounts_home"),
     path("register/", views.register, name="register"),
     path("my-complaints/", views.my_complaints, name="my_complaints"),
+    path("my-data/", views.my_data, name="my_data"),
+    path("my-data/download/", views.my_data_download, name="my_data_download"),
 ]
