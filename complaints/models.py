@@ -644,19 +644,24 @@ class StatsMonth(models.Model):
 
 class StatsDistribution(models.Model):
     """How many final complaints of a month took each time: first response (minutes, in
-    steps) or resolution (working days). Rows by sector for the regency, by kecamatan for
-    camat offices (`by_area`)."""
+    steps) or resolution (working days); per OPD, per OPD and kecamatan (for camat offices),
+    or per sector."""
 
     class Measure(models.TextChoices):
         RESPONSE = "response", "first response (minutes)"
         RESOLUTION = "resolution", "resolution (working days)"
 
+    class Grain(models.TextChoices):
+        OPD = "opd", "OPD"
+        AREA = "area", "OPD and kecamatan"
+        SECTOR = "sector", "sector"
+
     month = models.DateField()
-    by_area = models.BooleanField()
+    grain = models.CharField(max_length=6, choices=Grain.choices)
     measure = models.CharField(max_length=10, choices=Measure.choices)
-    opd = _rollup_fk("opd.Opd")
-    sector = _rollup_fk("opd.Sector")  # rows with by_area=False
-    kecamatan = _rollup_fk("opd.Kecamatan")  # rows with by_area=True
+    opd = _rollup_fk("opd.Opd")  # grains opd and area
+    kecamatan = _rollup_fk("opd.Kecamatan")  # grain area
+    sector = _rollup_fk("opd.Sector")  # grain sector
     is_confidential = models.BooleanField()
     is_public = models.BooleanField()
     value = models.IntegerField()
@@ -664,7 +669,7 @@ class StatsDistribution(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["by_area", "measure", "month"], name="stats_distribution_month")
+            models.Index(fields=["grain", "measure", "month"], name="stats_distribution_month")
         ]
 
     def __str__(self):
