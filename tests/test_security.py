@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import IntegrityError, connection, transaction
 
+from accounts.roles import actor_for
 from badung_portal.api import (
     FilingContactThrottle,
     FilingThrottle,
@@ -17,8 +19,8 @@ from badung_portal.api import (
     filing_refusal,
 )
 from badung_portal.settings import _tile_source
-from complaints.models import Complaint
-from tests.factories import file
+from complaints.models import Complaint, Event
+from tests.factories import STAGES, complaint_in, file
 
 ROOT = Path(__file__).resolve().parents[1]
 PRODUCTION_ENV = {
@@ -260,3 +262,62 @@ def test_support_votes_are_throttled_per_client(api):
     assert response.status_code == 429
     complaint.refresh_from_db()
     assert complaint.supporters_count == 1  # repeats from one client never counted twice
+
+
+# The timeline is append-only in the database (PostgreSQL) ------------------------------------
+
+
+@pytest.fixture
+def postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("the append-only timeline is enforced by PostgreSQL triggers")
+
+
+@pytest.mark.django_db
+def test_an_event_cannot_be_changed(postgresql):
+    complaint, _key = file()
+    event = complaint.events.get()
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+        Event.objects.filter(pk=event.pk).update(public_text="rewritten history")
+    event.public_text = "rewritten history"
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+        event.save()
+    event.refresh_from_db()
+    assert event.public_text == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_cannot_be_deleted_from_a_complaint_that_stays(postgresql):
+    complaint, _key = file()
+    event = complaint.events.get()
+    # Checked at commit: the deletion is refused and rolled back.
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+        Event.objects.filter(pk=event.pk).delete()
+    assert Event.objects.filter(pk=event.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_whole_complaint_may_still_be_deleted(postgresql, verifier, officer, pupr):
+    complaint, _key = complaint_in("closed", verifier=verifier, handler=officer, opd=pupr)
+    assert complaint.events.count() > 3
+    with transaction.atomic():
+        complaint.delete()
+    assert not Event.objects.filter(complaint_id=complaint.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_action_still_appends_under_the_triggers(postgresql, verifier, officer, pupr):
+    for stage in STAGES:
+        complaint, _key = complaint_in(stage, verifier=verifier, handler=officer, opd=pupr)
+        assert complaint.status == stage
+        assert complaint.events.first().action == "filed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_author_of_events_is_not_deleted_behind_the_timeline(postgresql, citizen_user):
+    # Deleting the account would rewrite the events' author; accounts are anonymised instead
+    # (manage.py personal_data erase).
+    file(actor=actor_for(citizen_user))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        citizen_user.delete()
+    assert Event.objects.filter(actor=citizen_user).exists()
