@@ -25,6 +25,7 @@ case "${1:-}" in
     "$py" manage.py migrate --noinput
     "$py" manage.py load_reference
     "$py" manage.py load_demo
+    "$py" manage.py train_router
     # Celery worker with the beat scheduler: without REDIS_URL it uses the filesystem queue.
     "$VENV/bin/celery" -A badung_portal worker --beat --pool=solo --loglevel=warning \
       --schedule var/celerybeat-schedule &

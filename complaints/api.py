@@ -62,7 +62,16 @@ ACTION_RESPONSES = {
     404: OpenApiResponse(ErrorSerializer, description="Unknown, or out of the actor's scope."),
     409: OpenApiResponse(ErrorSerializer, description="Not possible in the current status."),
 }
-LIST_RELATED = ("category", "sector", "desa", "kecamatan", "current_opd", "assignee", "merged_into")
+LIST_RELATED = (
+    "category",
+    "sector",
+    "desa",
+    "kecamatan",
+    "current_opd",
+    "assignee",
+    "merged_into",
+    "suggested_category",
+)
 
 
 @extend_schema_view(

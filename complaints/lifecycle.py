@@ -5,11 +5,12 @@ Every action is a keyword-only function that locks the row, checks the move agai
 """
 
 import datetime
+import logging
 import secrets
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,10 +19,11 @@ from accounts.roles import SYSTEM as SYSTEM_ACTOR
 from opd import calendar
 from opd.routing import opd_for
 
-from . import deadlines, notifications
+from . import deadlines, notifications, router
 from .models import (
     FINAL_STATUSES,
     Attachment,
+    CategoryCorrection,
     Channel,
     Complaint,
     Event,
@@ -31,6 +33,8 @@ from .models import (
 )
 from .models import Status as S
 from .photos import MAX_PER_COMPLAINT as MAX_PHOTOS
+
+log = logging.getLogger(__name__)
 
 REPORTER = "reporter"  # whoever holds the access key or filed while logged in
 SYSTEM = "system"  # periodic jobs (auto-close, expiry)
@@ -210,6 +214,17 @@ def _set_handling_deadlines(c, start):
     c.resolution_due = min(calendar.add_working_days(start, days), cap)
 
 
+def _suggestion(title, description):
+    """The router's likeliest category for the text and its confidence, or (None, None)."""
+    try:
+        top = router.suggest(router.complaint_text(title, description), k=1)
+    except Exception:
+        # A broken model must never cost a complaint: file it without a suggestion.
+        log.exception("the category router failed; filing without a suggestion")
+        return None, None
+    return top[0] if top else (None, None)
+
+
 def _new_tracking_code():
     return "BDG-" + "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
 
@@ -243,10 +258,27 @@ def file_complaint(
     access_key = secrets.token_urlsafe(24)  # 192 bits
     user = actor.user
     kecamatan = desa.kecamatan if desa else None
+    title = _require(title, "title", _("A title is required."))
+    description = _require(description, "description", _("A description is required."))
+    suggested, confidence = _suggestion(title, description)
+    # Only a suggestion that agrees with the citizen's own choice may skip the desk (SPEC §6).
+    confirmed = (
+        category is not None
+        and category == suggested
+        and confidence >= settings.PORTAL_ROUTER_AUTO_DISPATCH_CONFIDENCE
+    )
+    filled_note = ""
+    if category is None and suggested is not None and confidence >= router.FILL_CONFIDENCE:
+        category = suggested  # the verifier still checks it before anything is dispatched
+        with translation.override(settings.LANGUAGE_CODE):  # a note for the desk
+            filled_note = _(
+                "The reporter left the category empty; %(category)s was chosen from the text "
+                "(%(percent)s %% confident)."
+            ) % {"category": category.name, "percent": round(100 * confidence)}
     fields = {
         "kind": kind,
-        "title": _require(title, "title", _("A title is required.")),
-        "description": _require(description, "description", _("A description is required.")),
+        "title": title,
+        "description": description,
         "category": category,
         "sector": category.sector if category else None,
         "desa": desa,
@@ -265,6 +297,8 @@ def file_complaint(
         "access_key_digest": digest_key(access_key),
         "language": language,
         "suggested_opd": opd_for(category, kecamatan),
+        "suggested_category": suggested,
+        "suggestion_confidence": confidence,
         "created_at": now,
         "updated_at": now,
         "submitted_on": timezone.localdate(now),
@@ -283,12 +317,14 @@ def file_complaint(
                     actor=user,
                     by=Event.By.REPORTER,
                     to_status=c.status,
+                    internal_note=filled_note,
                     created_at=now,
                 )
                 c.next_check_on = deadlines.next_check_on(c, taken=set())
                 c.save(update_fields=["next_check_on"])
                 notifications.complaint_filed(c, access_key)
-                if settings.PORTAL_AUTO_DISPATCH and c.suggested_opd and c.suggested_opd.is_active:
+                auto = settings.PORTAL_AUTO_DISPATCH and confirmed
+                if auto and c.suggested_opd and c.suggested_opd.is_active:
                     dispatch(c, actor=SYSTEM_ACTOR, opd=c.suggested_opd, now=now)
                     c.refresh_from_db()
         except IntegrityError:
@@ -309,11 +345,19 @@ def dispatch(complaint, *, actor, opd, category=None, desa=None, note="", now=No
         raise InvalidInput(_("Choose the OPD that must handle this complaint."), field="opd")
     if not opd.is_active:
         raise InvalidInput(_("This OPD no longer takes complaints."), field="opd")
-    if category is not None:
+    now = now or timezone.now()
+    if category is not None and category.pk != c.category_id:
+        # Staff's category for this text: a labelled example for the next training (SPEC §6).
+        CategoryCorrection.objects.create(
+            complaint=c,
+            old_category_id=c.category_id,
+            new_category=category,
+            corrected_by=actor.user,
+            created_at=now,
+        )
         c.category, c.sector = category, category.sector
     if desa is not None:
         c.desa, c.kecamatan = desa, desa.kecamatan
-    now = now or timezone.now()
     c.current_opd = opd
     c.assignee = None
     c.dispatched_at = now

@@ -11,6 +11,7 @@ from opd.models import Category, Desa, Kecamatan, Opd
 from .access import Access, get_complaint_for
 from .models import Event, Kind, Language, Privacy
 from .photos import PhotoRejected, prepare
+from .router import MAX_TEXT
 from .validation import clean_location, clean_phone, contact_errors
 
 LAT_FIELD = {"max_digits": 9, "decimal_places": 6, "required": False, "allow_null": True}
@@ -148,6 +149,12 @@ class ComplaintSerializer(serializers.Serializer):
     reporter_email = serializers.CharField(allow_null=True)
     reporter_phone = serializers.CharField(allow_null=True)
     assignee = serializers.CharField(allow_null=True)
+    suggested_category = serializers.CharField(
+        allow_null=True, help_text=_("Staff only: the category the router suggests from the text.")
+    )
+    suggestion_confidence = serializers.FloatField(
+        allow_null=True, help_text=_("Staff only: the router's confidence (0-1).")
+    )
     url = serializers.URLField()
 
     def _access(self, c):
@@ -200,6 +207,12 @@ class ComplaintSerializer(serializers.Serializer):
             "assignee": (
                 c.assignee.username if c.assignee_id and access.can_see_internal else None
             ),
+            "suggested_category": (
+                c.suggested_category.code
+                if c.suggested_category_id and access.can_see_internal
+                else None
+            ),
+            "suggestion_confidence": (c.suggestion_confidence if access.can_see_internal else None),
             "url": request.build_absolute_uri(url) if request else url,
         }
 
@@ -353,3 +366,52 @@ class SimilarQuerySerializer(serializers.Serializer):
     desa = desa_field()
     latitude = serializers.DecimalField(**LAT_FIELD, coerce_to_string=False)
     longitude = serializers.DecimalField(**LAT_FIELD, coerce_to_string=False)
+
+
+class RouteSuggestionQuerySerializer(serializers.Serializer):
+    text = serializers.CharField(
+        max_length=MAX_TEXT,
+        required=False,
+        allow_blank=True,
+        help_text=_("The complaint's text; or give `title` and `description`."),
+    )
+    title = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    desa = desa_field(help_text=_("Optional: the OPD then follows the kecamatan's own rules."))
+
+    def validate(self, attrs):
+        text = attrs.get("text") or " ".join(
+            part for part in (attrs.get("title"), attrs.get("description")) if part
+        )
+        if not text.strip():
+            raise serializers.ValidationError(
+                {"text": [_("Write the complaint's text (or its title and description).")]}
+            )
+        attrs["text"] = text
+        return attrs
+
+
+class SuggestionSerializer(serializers.Serializer):
+    category = serializers.CharField(help_text=_("Category code."))
+    name = serializers.CharField()
+    sector = serializers.CharField(help_text=_("Sector code."))
+    sector_name = serializers.CharField()
+    opd = serializers.CharField(allow_null=True, help_text=_("OPD code the complaint would go to."))
+    opd_name = serializers.CharField(allow_null=True)
+    confidence = serializers.FloatField(min_value=0, max_value=1)
+
+    def to_representation(self, suggestion):
+        category, confidence, opd = suggestion
+        return {
+            "category": category.code,
+            "name": category.name,
+            "sector": category.sector.code,
+            "sector_name": category.sector.name,
+            "opd": _code(opd),
+            "opd_name": opd.name if opd else None,
+            "confidence": round(confidence, 3),
+        }
+
+
+class RouteSuggestionSerializer(serializers.Serializer):
+    suggestions = SuggestionSerializer(many=True)

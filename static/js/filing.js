@@ -158,4 +158,70 @@
     var el = document.getElementById(id);
     if (el) el.addEventListener(el.tagName === "SELECT" ? "change" : "input", findSimilar);
   });
+
+  // Category suggested from the text ----------------------------------------------------------
+  // Without JavaScript the category may stay empty: the server then suggests one itself.
+  var suggestBox = document.getElementById("category-suggestions");
+  var category = document.getElementById("id_category");
+  var suggestTimer = null, asked = "", latest = 0;
+  function suggestCategory() {
+    if (!suggestBox || !category) return;
+    clearTimeout(suggestTimer);
+    suggestTimer = setTimeout(function () {
+      var text = (field("id_title") + " " + field("id_description")).trim();
+      if (text.length < 12) { suggestBox.hidden = true; asked = ""; return; }
+      if (text === asked) return;
+      asked = text;
+      var mine = ++latest;
+      var csrf = form ? form.querySelector("[name=csrfmiddlewaretoken]").value : "";
+      fetch(suggestBox.dataset.url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf },
+        body: JSON.stringify({ text: text })
+      })
+        .then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })
+        .then(function (data) { if (mine === latest) showSuggestions(data.suggestions || []); })
+        .catch(function () { suggestBox.hidden = true; });
+    }, 600);
+  }
+  function markChosen() {
+    Array.prototype.forEach.call(suggestBox.querySelectorAll("button"), function (b) {
+      b.setAttribute("aria-pressed", b.dataset.code === category.value ? "true" : "false");
+      b.classList.toggle("primary", b.dataset.code === category.value);
+    });
+  }
+  function showSuggestions(rows) {
+    var buttons = suggestBox.querySelector(".suggestion-buttons");
+    var status = document.getElementById("category-suggestions-status");
+    buttons.textContent = "";
+    status.textContent = "";
+    // The likeliest always; others only when they are a real alternative (5 % or more).
+    rows = rows.filter(function (row, i) { return i === 0 || row.confidence >= 0.05; });
+    if (!rows.length) { suggestBox.hidden = true; return; }
+    rows.forEach(function (row) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "button";
+      b.dataset.code = row.category;
+      b.textContent = row.name + " (" + Math.round(row.confidence * 100) + " %)";
+      b.title = row.sector_name + (row.opd_name ? " → " + row.opd_name : "");
+      b.addEventListener("click", function () {
+        category.value = row.category;
+        category.dispatchEvent(new Event("change"));
+        status.textContent = suggestBox.dataset.chosen.replace("%(name)s", row.name);
+      });
+      buttons.appendChild(b);
+    });
+    markChosen();
+    suggestBox.hidden = false;
+  }
+  if (suggestBox && category) {
+    ["id_title", "id_description"].forEach(function (id) {
+      var el = document.getElementById(id);
+      if (el) el.addEventListener("input", suggestCategory);
+    });
+    category.addEventListener("change", markChosen);
+    suggestCategory();  // a form shown again after an error already has text
+  }
 })();
