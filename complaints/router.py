@@ -168,6 +168,8 @@ ABBREVIATIONS = {
     for short in shorts.split()
 }
 URL = re.compile(r"https?://\S+|www\.\S+")
+HASHTAG = re.compile(r"[#@](\w+)")
+CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")  # "#JalanRusak" is "jalan rusak"
 REDUPLICATED = re.compile(r"\b([a-z]{2,})2\b")  # "anak2" is "anak-anak"
 ELONGATED = re.compile(r"([a-z])\1{2,}")  # "bangettt", "pleaseee"
 TOKEN = re.compile(r"[a-z0-9]+")
@@ -175,8 +177,8 @@ TOKEN = re.compile(r"[a-z0-9]+")
 
 def normalise(text):
     """Lower case, no URLs, no elongation, reduplication and shorthand written out."""
-    text = unicodedata.normalize("NFKC", text or "").lower()
-    text = URL.sub(" ", text)
+    text = URL.sub(" ", unicodedata.normalize("NFKC", text or ""))
+    text = HASHTAG.sub(lambda m: CAMEL.sub(" ", m.group(1)), text).lower()
     text = REDUPLICATED.sub(r"\1 \1", text)
     text = ELONGATED.sub(r"\1", text)
     return " ".join(ABBREVIATIONS.get(token, token) for token in TOKEN.findall(text))

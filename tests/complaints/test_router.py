@@ -50,9 +50,9 @@ def test_normalise_writes_out_shorthand_elongation_and_reduplication():
     )
 
 
-def test_normalise_drops_urls_and_keeps_hashtag_words():
-    assert router.normalise("Sampah numpuk https://t.co/x1 #BadungBersih") == (
-        "sampah numpuk badungbersih"
+def test_normalise_drops_urls_and_splits_hashtags_and_mentions():
+    assert router.normalise("Sampah numpuk https://t.co/x1 #BadungBersih @dlhkbadung") == (
+        "sampah numpuk badung bersih dlhkbadung"
     )
 
 
