@@ -645,7 +645,7 @@ class StatsMonth(models.Model):
 class StatsDistribution(models.Model):
     """How many final complaints of a month took each time: first response (minutes, in
     steps) or resolution (working days); per OPD, per OPD and kecamatan (for camat offices),
-    or per sector."""
+    or per OPD and sector."""
 
     class Measure(models.TextChoices):
         RESPONSE = "response", "first response (minutes)"
@@ -659,7 +659,7 @@ class StatsDistribution(models.Model):
     month = models.DateField()
     grain = models.CharField(max_length=6, choices=Grain.choices)
     measure = models.CharField(max_length=10, choices=Measure.choices)
-    opd = _rollup_fk("opd.Opd")  # grains opd and area
+    opd = _rollup_fk("opd.Opd")
     kecamatan = _rollup_fk("opd.Kecamatan")  # grain area
     sector = _rollup_fk("opd.Sector")  # grain sector
     is_confidential = models.BooleanField()
