@@ -20,6 +20,7 @@ QUEUE_RELATED = (
     "kecamatan",
     "current_opd",
     "suggested_opd",
+    "suggested_category",
     "assignee",
 )
 STATUS_COUNTS_SECONDS = 60

@@ -4,33 +4,8 @@ from . import calendar, routing
 from .models import Category, Desa, Holiday, Kecamatan, Opd, RoutingRule, Sector
 
 
-class DesaInline(admin.TabularInline):
-    model = Desa
-    extra = 0
-    fields = ["code", "name", "kind", "latitude", "longitude"]
-
-
-@admin.register(Kecamatan)
-class KecamatanAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "latitude", "longitude"]
-    search_fields = ["code", "name"]
-    inlines = [DesaInline]
-
-
-@admin.register(Desa)
-class DesaAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "kecamatan"]
-    list_filter = ["kecamatan", "kind"]
-    search_fields = ["code", "name"]
-
-
-@admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_id", "name_en", "position"]
-
-
-class ForgetsRulesAdmin(admin.ModelAdmin):
-    """Routing reads these through a per-process cache: an edit here takes effect at once."""
+class ForgetsReferenceAdmin(admin.ModelAdmin):
+    """Routing and lookups read these through a per-process copy: an edit takes effect at once."""
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -45,8 +20,33 @@ class ForgetsRulesAdmin(admin.ModelAdmin):
         routing.forget_rules()
 
 
+class DesaInline(admin.TabularInline):
+    model = Desa
+    extra = 0
+    fields = ["code", "name", "kind", "latitude", "longitude"]
+
+
+@admin.register(Kecamatan)
+class KecamatanAdmin(ForgetsReferenceAdmin):
+    list_display = ["code", "name", "latitude", "longitude"]
+    search_fields = ["code", "name"]
+    inlines = [DesaInline]
+
+
+@admin.register(Desa)
+class DesaAdmin(ForgetsReferenceAdmin):
+    list_display = ["code", "name", "kind", "kecamatan"]
+    list_filter = ["kecamatan", "kind"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Sector)
+class SectorAdmin(ForgetsReferenceAdmin):
+    list_display = ["code", "name_id", "name_en", "position"]
+
+
 @admin.register(Opd)
-class OpdAdmin(ForgetsRulesAdmin):
+class OpdAdmin(ForgetsReferenceAdmin):
     list_display = ["code", "abbreviation", "name", "kind", "kecamatan", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "abbreviation", "name"]
@@ -54,14 +54,14 @@ class OpdAdmin(ForgetsRulesAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(ForgetsRulesAdmin):
+class CategoryAdmin(ForgetsReferenceAdmin):
     list_display = ["code", "name_id", "sector", "default_opd", "target_working_days", "is_active"]
     list_filter = ["sector", "is_active"]
     search_fields = ["code", "name_id", "name_en"]
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(ForgetsRulesAdmin):
+class RoutingRuleAdmin(ForgetsReferenceAdmin):
     list_display = ["category", "kecamatan", "opd"]
     list_filter = ["kecamatan", "opd"]
     search_fields = ["category__code", "opd__code"]

@@ -2,6 +2,7 @@
 
 import time
 
+from . import cached
 from .models import Opd, RoutingRule
 
 # Every filing asks; the rules change a few times a year. Each process keeps them for a minute
@@ -26,8 +27,9 @@ def _table():
 
 
 def forget_rules():
-    """Read the rules afresh on the next call (after they were edited)."""
+    """Read the rules and the other reference rows afresh (after they were edited)."""
     _rules["table"] = None
+    cached.forget()
 
 
 def opd_for(category, kecamatan=None):

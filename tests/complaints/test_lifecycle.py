@@ -551,9 +551,16 @@ def test_filing_suggests_category_default_opd_without_kecamatan_rule():
     assert c.suggested_opd.code == "PUPR"
 
 
-def test_auto_dispatch_sends_the_complaint_to_the_suggested_opd_at_once(settings):
+CEREMONY = {
+    "title": "Jalan ditutup untuk upacara ngaben",
+    "description": "Pecalang menutup jalan untuk prosesi ngaben seharian tanpa pemberitahuan.",
+}
+
+
+def test_auto_dispatch_sends_the_complaint_to_the_suggested_opd_at_once(settings, router_model):
+    # The router (tests/complaints/conftest.py) agrees with the citizen's category.
     settings.PORTAL_AUTO_DISPATCH = True
-    c, _ = file(category="kegiatan_adat_upacara", desa="51.03.01.1002")
+    c, _ = file(category="kegiatan_adat_upacara", desa="51.03.01.1002", **CEREMONY)
     c = fresh(c)
     assert c.status == "dispatched"
     assert c.current_opd.code == "KEC_KUTA"
@@ -571,11 +578,13 @@ def test_auto_dispatch_without_a_suggestion_leaves_the_complaint_for_the_verifie
     assert fresh(c).status == "submitted"
 
 
-def test_inactive_kecamatan_office_falls_back_to_the_general_rule(settings, kec_kuta):
+def test_inactive_kecamatan_office_falls_back_to_the_general_rule(
+    settings, kec_kuta, router_model
+):
     settings.PORTAL_AUTO_DISPATCH = True
     kec_kuta.is_active = False
     kec_kuta.save()
-    c, _ = file(category="kegiatan_adat_upacara", desa="51.03.01.1002")
+    c, _ = file(category="kegiatan_adat_upacara", desa="51.03.01.1002", **CEREMONY)
     c = fresh(c)
     assert c.status == "dispatched"
     assert c.current_opd.code == "DISBUD"
