@@ -65,3 +65,13 @@ def attach(complaint, fields=tuple(COMPLAINT_FIELDS)):
             if row is not None:  # a row added since the last read is fetched as usual
                 setattr(complaint, field, row)
     return complaint
+
+
+def active_categories_by_code():
+    """{code: category} of the categories that take complaints."""
+    tables = _tables()
+    if "active_categories" not in tables:
+        tables["active_categories"] = {
+            c.code: c for c in tables["categories"].values() if c.is_active
+        }
+    return tables["active_categories"]
