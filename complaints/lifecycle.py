@@ -310,7 +310,10 @@ def file_complaint(
         code = _new_tracking_code()
         try:
             with transaction.atomic():
-                c = Complaint.objects.create(tracking_code=code, **fields)
+                c = Complaint(tracking_code=code, **fields)
+                # A new complaint has no ledger rows yet: its first check day is known now.
+                c.next_check_on = deadlines.next_check_on(c, taken=set())
+                c.save(force_insert=True)
                 Event.objects.create(
                     complaint=c,
                     action=Event.Action.FILED,
@@ -320,8 +323,6 @@ def file_complaint(
                     internal_note=filled_note,
                     created_at=now,
                 )
-                c.next_check_on = deadlines.next_check_on(c, taken=set())
-                c.save(update_fields=["next_check_on"])
                 notifications.complaint_filed(c, access_key)
                 auto = settings.PORTAL_AUTO_DISPATCH and confirmed
                 if auto and c.suggested_opd and c.suggested_opd.is_active:

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from opd import cached
 from opd.models import Category, Desa, Kecamatan, Opd
 
 from .access import Access, get_complaint_for
@@ -17,9 +18,23 @@ from .validation import clean_location, clean_phone, contact_errors
 LAT_FIELD = {"max_digits": 9, "decimal_places": 6, "required": False, "allow_null": True}
 
 
+class ReferenceCodeField(serializers.SlugRelatedField):
+    """A reference row by its code, found in the process's copy (opd.cached) when it is there:
+    every filing names a category and a desa."""
+
+    def __init__(self, *, rows, **kwargs):
+        self.rows = rows
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        row = self.rows().get(data) if isinstance(data, str) else None
+        return row if row is not None else super().to_internal_value(data)
+
+
 def category_field(**kwargs):
     """An optional category, by its code."""
-    return serializers.SlugRelatedField(
+    return ReferenceCodeField(
+        rows=cached.active_categories_by_code,
         slug_field="code",
         queryset=Category.objects.filter(is_active=True).select_related("sector"),
         required=False,
@@ -31,7 +46,8 @@ def category_field(**kwargs):
 
 def desa_field(**kwargs):
     """An optional desa/kelurahan, by its Kemendagri code."""
-    return serializers.SlugRelatedField(
+    return ReferenceCodeField(
+        rows=cached.desa_by_code,
         slug_field="code",
         queryset=Desa.objects.select_related("kecamatan"),
         required=False,

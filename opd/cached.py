@@ -75,3 +75,11 @@ def active_categories_by_code():
             c.code: c for c in tables["categories"].values() if c.is_active
         }
     return tables["active_categories"]
+
+
+def desa_by_code():
+    """{Kemendagri code: desa} of every desa/kelurahan."""
+    tables = _tables()
+    if "desa_by_code" not in tables:
+        tables["desa_by_code"] = {d.code: d for d in tables["desa"].values()}
+    return tables["desa_by_code"]
