@@ -244,7 +244,7 @@ def _colleagues(actor):
 
 def _staff_access(request, tracking_code):
     access = get_complaint_for(
-        request.actor, tracking_code, related=("assignee", "merged_into", "suggested_opd")
+        request.actor, tracking_code, related=("assignee", "merged_into", "taken_by")
     )
     if not access.is_staff:
         raise Http404
