@@ -30,6 +30,11 @@ def exception_handler(exc, context):
 class ScopedThrottle(SimpleRateThrottle):
     """Per user when logged in, else per client address, for one named scope."""
 
+    def get_ident(self, request):
+        # A server may hand over no address at all (REMOTE_ADDR missing or empty, e.g. on a
+        # unix socket without the proxy's header): one shared bucket then, never None.
+        return super().get_ident(request) or "unknown"
+
     def get_cache_key(self, request, view):
         if request.user and request.user.is_authenticated:
             ident = f"user-{request.user.pk}"

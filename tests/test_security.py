@@ -321,3 +321,14 @@ def test_an_author_of_events_is_not_deleted_behind_the_timeline(postgresql, citi
     with pytest.raises(IntegrityError), transaction.atomic():
         citizen_user.delete()
     assert Event.objects.filter(actor=citizen_user).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("address", [None, ""])
+def test_support_without_a_client_address_is_no_server_error(api, address):
+    # Found by the schema fuzz: a WSGI server that gives no REMOTE_ADDR made support fail.
+    complaint, _key = file()
+    url = f"/api/v1/complaints/{complaint.tracking_code}/support/"
+    response = api.post(url, {}, format="json", REMOTE_ADDR=address)
+    assert response.status_code == 200
+    assert response.json()["supporters"] == 1
