@@ -60,12 +60,8 @@ def _has_filter(name):
 
 def queue_url(period, **params):
     """The staff queue showing the complaints filed in `period` that match `params`."""
-    query = {
-        "created_after": period.first_day.isoformat(),
-        "created_before": period.last_day.isoformat(),
-        **params,
-    }
-    return reverse("staff:queue") + "?" + urlencode(query, doseq=True)
+    url = f"{reverse('staff:queue')}?{period.queue_query()}"
+    return f"{url}&{urlencode(params, doseq=True)}" if params else url
 
 
 # The KPI table: one definition for the page, the CSV and the XLSX -------------------------
@@ -370,7 +366,9 @@ def chart_labels():
 
 
 def _trend(request, scope, period, until):
-    cells = stats.weekly_by_sector(scope, period, actor=request.actor, until=until)
+    cells = stats.weekly_by_sector(
+        scope, period, actor=request.actor, until=until, live_seconds=stats.LIVE_CACHE_SECONDS
+    )
     weeks = sorted({start for start, _key in cells})
     first = period.first_day
     while first <= period.last_day:
@@ -409,9 +407,16 @@ def _trend(request, scope, period, until):
 
 def _areas(request, scope, period, until):
     counts = stats.counted_by(
-        scope, period, StatsCount.Dimension.DESA, actor=request.actor, until=until
+        scope,
+        period,
+        StatsCount.Dimension.DESA,
+        actor=request.actor,
+        until=until,
+        live_seconds=stats.LIVE_CACHE_SECONDS,
     )
-    now = stats.open_by_desa(scope, period, actor=request.actor)
+    now = stats.open_by_desa(
+        scope, period, actor=request.actor, live_seconds=stats.LIVE_CACHE_SECONDS
+    )
     kecamatan = {}
     desa_rows = []
     for desa in Desa.objects.select_related("kecamatan"):
@@ -457,7 +462,12 @@ def _areas(request, scope, period, until):
 
 def _categories(request, scope, period, until):
     counts = stats.counted_by(
-        scope, period, StatsCount.Dimension.CATEGORY, actor=request.actor, until=until
+        scope,
+        period,
+        StatsCount.Dimension.CATEGORY,
+        actor=request.actor,
+        until=until,
+        live_seconds=stats.LIVE_CACHE_SECONDS,
     )
     categories = {str(c.pk): c for c in Category.objects.select_related("sector")}
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
@@ -478,7 +488,12 @@ def _categories(request, scope, period, until):
 
 def _channels(request, scope, period, until):
     counts = stats.counted_by(
-        scope, period, StatsCount.Dimension.CHANNEL, actor=request.actor, until=until
+        scope,
+        period,
+        StatsCount.Dimension.CHANNEL,
+        actor=request.actor,
+        until=until,
+        live_seconds=stats.LIVE_CACHE_SECONDS,
     )
     rows = [
         {

@@ -22,7 +22,8 @@ every figure is summed once, by a periodic task, into the rollup tables of model
 filing month, OPD, kecamatan, sector and privacy, with distributions for the percentiles).
 A page adds the complaints still moving (no `closed_at`, or closed after the rollups were
 built), counted live through partial indexes. Both halves use the same expressions below and
-are read in one snapshot, so the figures are exact at every moment. Percentiles are computed
+are read in one snapshot, so the figures are exact; pages keep the live half a minute in the
+cache (LIVE_CACHE_SECONDS), the rollup half under the moment it was built. Percentiles are computed
 here from those distributions (percentile_cont's interpolation), the same on PostgreSQL and
 SQLite; first-response times are counted in steps (5 minutes under 6 hours, 30 minutes under a
 day, 2 hours under 4 days, 6 hours under 14 days, then days: about 4 % at most).
@@ -479,10 +480,64 @@ LIVE_ONLY = ("open", "overdue", "pending", "waiting_24h")
 COUNTERS = (*STORED, "returned", *LIVE_ONLY)
 
 
+RESPONDED = Q(first_response_at__isnull=False, dispatched_at__isnull=False)
+WAITING = Q(status=S.DISPATCHED, first_response_at__isnull=True, dispatched_at__isnull=False)
+DEADLINES = ("verification", "first_response", "resolution")
+
+
+def _met_q(deadline):
+    """Answered on or before the due date (on a queryset with _with_dates)."""
+    return {
+        "verification": Q(decided_on__lte=F("verification_due")),
+        "first_response": RESPONDED & Q(responded_on__lte=F("first_response_due")),
+        "resolution": Q(resolved_on__lte=F("resolution_due")),
+    }[deadline]
+
+
+def _missed_q(deadline, today):
+    """Answered after the due date, or not yet though it has passed; a clock paused for the
+    reporter is not missed (on a queryset with _with_dates)."""
+    return {
+        "verification": Q(decided_on__gt=F("verification_due"))
+        | Q(status=S.SUBMITTED, verification_due__lt=today),
+        "first_response": (RESPONDED & Q(responded_on__gt=F("first_response_due")))
+        | (WAITING & Q(first_response_due__lt=today)),
+        "resolution": Q(resolved_on__gt=F("resolution_due"))
+        | Q(status__in=[S.DISPATCHED, S.IN_PROGRESS], resolution_due__lt=today),
+    }[deadline]
+
+
+def deadline_filter(queryset, deadline, *, met, today=None):
+    """The complaints of `queryset` that met (or missed) a deadline, as the dashboard counts
+    them: for the staff queue's drill-down filters."""
+    if deadline not in DEADLINES:
+        raise ValueError(deadline)
+    today = today or timezone.localdate()
+    condition = _met_q(deadline) if met else _missed_q(deadline, today)
+    return _with_dates(queryset).filter(condition)
+
+
+def responded_filter(queryset):
+    """Complaints the OPD has answered (the first-response figures)."""
+    return queryset.filter(RESPONDED)
+
+
+def reopened_filter(queryset):
+    """Complaints the reporter reopened at least once."""
+    return queryset.filter(_event_exists(Event.Action.REOPENED))
+
+
+def returned_by_filter(queryset, opd):
+    """Complaints that `opd` returned to the desk as wrongly routed."""
+    return queryset.filter(
+        Exists(
+            Event.objects.filter(complaint=OuterRef("pk"), action=Event.Action.RETURNED, opd=opd)
+        )
+    )
+
+
 def _counters(now):
     today = timezone.localdate(now)
-    responded = Q(first_response_at__isnull=False, dispatched_at__isnull=False)
-    waiting = Q(status=S.DISPATCHED, first_response_at__isnull=True, dispatched_at__isnull=False)
     within_day = Q(LessThanOrEqual(Seconds("first_response_at", "dispatched_at"), Value(86400.0)))
     resolved = Q(resolved_at__isnull=False)
 
@@ -493,24 +548,15 @@ def _counters(now):
         "received": n(),
         "rejected": n(Q(status=S.REJECTED)),
         "merged": n(Q(status=S.MERGED)),
-        "verified_on_time": n(Q(decided_on__lte=F("verification_due"))),
-        "verification_missed": n(
-            Q(decided_on__gt=F("verification_due"))
-            | Q(status=S.SUBMITTED, verification_due__lt=today)
-        ),
-        "responded": n(responded),
-        "responded_24h": n(responded & within_day),
-        "response_on_time": n(responded & Q(responded_on__lte=F("first_response_due"))),
-        "response_missed": n(
-            (responded & Q(responded_on__gt=F("first_response_due")))
-            | (waiting & Q(first_response_due__lt=today))
-        ),
+        "verified_on_time": n(_met_q("verification")),
+        "verification_missed": n(_missed_q("verification", today)),
+        "responded": n(RESPONDED),
+        "responded_24h": n(RESPONDED & within_day),
+        "response_on_time": n(_met_q("first_response")),
+        "response_missed": n(_missed_q("first_response", today)),
         "resolved": n(resolved),
-        "resolution_on_time": n(Q(resolved_on__lte=F("resolution_due"))),
-        "resolution_missed": n(
-            Q(resolved_on__gt=F("resolution_due"))
-            | Q(status__in=[S.DISPATCHED, S.IN_PROGRESS], resolution_due__lt=today)
-        ),
+        "resolution_on_time": n(_met_q("resolution")),
+        "resolution_missed": n(_missed_q("resolution", today)),
         "reopened": n(Q(was_reopened=True)),
         "ever_resolved": n(resolved | Q(was_reopened=True)),
         "rated": Count("rating"),
@@ -518,7 +564,7 @@ def _counters(now):
         "open": n(Q(status__in=OPEN_STATUSES)),
         "overdue": n(overdue_q(today)),
         "pending": n(Q(status=S.SUBMITTED)),
-        "waiting_24h": n(waiting & Q(dispatched_at__lt=now - DAY)),
+        "waiting_24h": n(WAITING & Q(dispatched_at__lt=now - DAY)),
     }
 
 
@@ -829,7 +875,9 @@ def refresh_rollups(*, now=None, full=False):
 @contextmanager
 def snapshot():
     """One consistent view of the rollups and the complaints for all queries of a page."""
-    if connection.in_atomic_block:
+    # Inside a transaction already, or on the one SQLite connection that a test's live
+    # server shares between threads (concurrent requests cannot each open a transaction).
+    if connection.in_atomic_block or connection.allow_thread_sharing:
         yield
         return
     with transaction.atomic():
@@ -887,6 +935,8 @@ class Figures:
     counts: dict = field(default_factory=lambda: dict.fromkeys(COUNTERS, 0))
     response: dict = field(default_factory=lambda: defaultdict(int))  # minutes: n
     resolution: dict = field(default_factory=lambda: defaultdict(int))  # working days: n
+    # Percentiles once computed: a page asks for them many times (cells, sorting, league).
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, other):
         for name in COUNTERS:
@@ -894,6 +944,13 @@ class Figures:
         for mine, theirs in ((self.response, other.response), (self.resolution, other.resolution)):
             for value, n in theirs.items():
                 mine[value] += n
+        self.memo.clear()
+
+    def _percentile(self, distribution, p):
+        key = (distribution, p)
+        if key not in self.memo:
+            self.memo[key] = percentile(getattr(self, distribution), p)
+        return self.memo[key]
 
     def __getattr__(self, name):
         counts = self.__dict__.get("counts", {})
@@ -902,11 +959,11 @@ class Figures:
         raise AttributeError(name)
 
     def _hours(self, p):
-        minutes = percentile(self.response, p)
+        minutes = self._percentile("response", p)
         return None if minutes is None else round(minutes / 60, 1)
 
     def _days(self, p):
-        days = percentile(self.resolution, p)
+        days = self._percentile("resolution", p)
         return None if days is None else round(days, 1)
 
     @property
@@ -971,7 +1028,7 @@ class Figures:
 
 
 def _grain(scope, group):
-    if group == "sector":
+    if group != "opd":
         if scope.by_area:
             # Distributions per sector are kept per OPD, not per kecamatan.
             raise ValueError("figures per sector are not kept for a kecamatan's scope")
@@ -979,14 +1036,19 @@ def _grain(scope, group):
     return StatsDistribution.Grain.AREA if scope.by_area else StatsDistribution.Grain.OPD
 
 
-GROUPS = {  # name: (rollup field, complaint field)
-    "opd": ("opd", "current_opd"),
-    "sector": ("sector", "sector"),
+GROUPS = {  # name: (rollup fields, complaint fields, return event fields)
+    "opd": (("opd",), ("current_opd",), ("opd",)),
+    "sector": (("sector",), ("sector",), ("complaint__sector",)),
+    "opd_sector": (("opd", "sector"), ("current_opd", "sector"), ("opd", "complaint__sector")),
 }
 
 
+def _key(values, fields):
+    return values[fields[0]] if len(fields) == 1 else tuple(values[f] for f in fields)
+
+
 def _rolled(scope, period, group, until):
-    """The rollup half: {group id: (counts, response, resolution)}. Cached under `until`,
+    """The rollup half: {group key: (counts, response, resolution)}. Cached under `until`,
     which moves whenever the rollups change, so the cache never serves old figures."""
     key = (
         f"stats:rolled:{scope.key}:{group}:{period.first:%Y%m}:{period.last:%Y%m}:"
@@ -995,28 +1057,28 @@ def _rolled(scope, period, group, until):
     cached = cache.get(key)
     if cached is not None:
         return cached
-    rollup_field = GROUPS[group][0]
+    fields = GROUPS[group][0]
     result = defaultdict(lambda: ({}, defaultdict(int), defaultdict(int)))
     months = period.months
     sums = {name: Coalesce(Sum(name), 0) for name in (*STORED, "returned")}
     for values in (
         StatsMonth.objects.filter(scope.rows_q(), month__in=months)
-        .values(rollup_field)
+        .values(*fields)
         .annotate(**sums)
         .order_by()
     ):
-        counts = result[values[rollup_field]][0]
+        counts = result[_key(values, fields)][0]
         for name in (*STORED, "returned"):
             counts[name] = counts.get(name, 0) + values[name]
     for values in (
         StatsDistribution.objects.filter(
             scope.rows_q(), grain=_grain(scope, group), month__in=months
         )
-        .values(rollup_field, "measure", "value")
+        .values(*fields, "measure", "value")
         .annotate(n=Sum("n"))
         .order_by()
     ):
-        _counts, response, resolution = result[values[rollup_field]]
+        _counts, response, resolution = result[_key(values, fields)]
         target = response if values["measure"] == StatsDistribution.Measure.RESPONSE else resolution
         target[values["value"]] += values["n"]
     plain = {k: (c, dict(r), dict(d)) for k, (c, r, d) in result.items()}
@@ -1025,34 +1087,34 @@ def _rolled(scope, period, group, until):
 
 
 def _live_part(scope, period, group, actor, now, until):
-    """The live half: {group id: (counts, response, resolution)} of the complaints not in
+    """The live half: {group key: (counts, response, resolution)} of the complaints not in
     the rollups (still moving, or closed since they were built)."""
-    field_name = GROUPS[group][1]
+    _rollup_fields, fields, return_fields = GROUPS[group]
     result = defaultdict(lambda: (dict.fromkeys(COUNTERS, 0), defaultdict(int), defaultdict(int)))
     start, end = period.bounds()
     filed = {"created_at__gte": start, "created_at__lt": end}
     live = _live(scoped_complaints(scope, actor).filter(**filed), until)
-    for values in _counter_rows(live, (field_name,), now):
-        counts = result[values[field_name]][0]
+    for values in _counter_rows(live, fields, now):
+        counts = result[_key(values, fields)][0]
         for name in (*STORED, *LIVE_ONLY):
             counts[name] += values[name]
-    for values in _response_rows(live, (field_name,)):
-        result[values[field_name]][1][values["value"]] += values["n"]
-    for (key, days), n in _resolution_rows(live, (field_name,), WorkingDays()).items():
-        result[key][2][days] += n
+    for values in _response_rows(live, fields):
+        result[_key(values, fields)][1][values["value"]] += values["n"]
+    for key, n in _resolution_rows(live, fields, WorkingDays()).items():
+        *group_values, days = key
+        result[group_values[0] if len(fields) == 1 else tuple(group_values)][2][days] += n
     if scope.kind != "public":
-        returned_group = "opd" if group == "opd" else "complaint__sector"
         for values in (
             Event.objects.filter(
                 scope.returns_q(),
                 action=Event.Action.RETURNED,
                 complaint__in=_live(Complaint.objects.filter(**filed), until).values("pk"),
             )
-            .values(returned_group)
+            .values(*return_fields)
             .annotate(n=Count("complaint"))
             .order_by()
         ):
-            result[values[returned_group]][0]["returned"] += values["n"]
+            result[_key(values, return_fields)][0]["returned"] += values["n"]
     return {k: (c, dict(r), dict(d)) for k, (c, r, d) in result.items()}
 
 
@@ -1200,42 +1262,69 @@ ESCALATED_RELATED = ("category", "desa", "kecamatan", "current_opd")
 
 
 def escalated(scope, actor, limit=50):
-    """Open complaints escalated to level 2 (Sekda, Inspektorat) or 3 (Bupati) (SPEC §5)."""
+    """Open complaints escalated to level 2 (Sekda, Inspektorat) or 3 (Bupati) (SPEC §5):
+    ([the highest and oldest], {level: how many})."""
     rows = scoped_complaints(scope, actor).filter(escalation_level__gte=2, status__in=OPEN_STATUSES)
     levels = dict(rows.order_by().values_list("escalation_level").annotate(n=Count("pk")))
-    listed = list(
-        rows.select_related(*ESCALATED_RELATED).order_by("-escalation_level", "created_at", "pk")[
-            :limit
-        ]
-    )
+    listed = []
+    for level in (3, 2):
+        if len(listed) < limit and levels.get(level):
+            # One level at a time: each is read in the order of its partial index.
+            listed += (
+                rows.filter(escalation_level=level)
+                .select_related(*ESCALATED_RELATED)
+                .order_by("created_at", "pk")[: limit - len(listed)]
+            )
     return listed, {2: levels.get(2, 0), 3: levels.get(3, 0)}
 
 
-def _count_rows(scope, period, actor, dimension, live_field, until, start_of=None):
+def _cached(key, seconds, compute):
+    """compute(), kept `seconds` in the cache under `key` (not at all for 0)."""
+    if not seconds:
+        return compute()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
+
+
+def _count_rows(scope, period, actor, dimension, live_field, until, by_day, live_seconds):
     """{(start, key): n} of one counted dimension, rollup and live together."""
     result = defaultdict(int)
+    months = f"{period.first:%Y%m}:{period.last:%Y%m}"
     if until is not None:
-        for values in (
-            StatsCount.objects.filter(scope.rows_q(), dimension=dimension, month__in=period.months)
-            .values("start", "key")
-            .annotate(n=Sum("n"))
-            .order_by()
-        ):
-            result[(values["start"], values["key"])] += values["n"]
-    start, end = period.bounds()
-    live = _live(
-        scoped_complaints(scope, actor).filter(created_at__gte=start, created_at__lt=end), until
-    )
-    if start_of is None:
-        for values in live.values(live_field).annotate(n=Count("pk")).order_by():
-            result[(None, str(values[live_field] or ""))] += values["n"]
-    else:
-        for values in (
-            live.values(live_field, day=_local_date("created_at"))
-            .annotate(n=Count("pk"))
-            .order_by()
-        ):
-            result[(start_of(values["day"]), str(values[live_field] or ""))] += values["n"]
+
+        def rolled():
+            return list(
+                StatsCount.objects.filter(
+                    scope.rows_q(), dimension=dimension, month__in=period.months
+                )
+                .values_list("start", "key")
+                .annotate(n=Sum("n"))
+                .order_by()
+            )
+
+        key = f"stats:counted:{scope.key}:{dimension}:{months}:{until.timestamp()}"
+        for start, name, n in _cached(key, ROLLUP_CACHE_SECONDS, rolled):
+            result[(start, name)] += n
+
+    def live():
+        start, end = period.bounds()
+        complaints = _live(
+            scoped_complaints(scope, actor).filter(created_at__gte=start, created_at__lt=end),
+            until,
+        )
+        days = {"day": _local_date("created_at")} if by_day else {}
+        return [
+            (values.get("day"), str(values[live_field] or ""), values["n"])
+            for values in complaints.values(live_field, **days).annotate(n=Count("pk")).order_by()
+        ]
+
+    stamp = until.timestamp() if until else "none"
+    key = f"stats:counted-live:{scope.key}:{dimension}:{months}:{stamp}"
+    for start, name, n in _cached(key, live_seconds, live):
+        result[(start, name)] += n
     return result
 
 
@@ -1244,7 +1333,7 @@ def week_start(day, period):
     return max(day - datetime.timedelta(days=day.weekday()), period.first)
 
 
-def weekly_by_sector(scope, period, *, actor=None, until=None):
+def weekly_by_sector(scope, period, *, actor=None, until=None, live_seconds=0):
     """{(week start, sector id or ''): n} of complaints filed per week."""
     cells = _count_rows(
         scope,
@@ -1253,7 +1342,8 @@ def weekly_by_sector(scope, period, *, actor=None, until=None):
         StatsCount.Dimension.SECTOR_WEEK,
         "sector",
         until,
-        start_of=lambda day: day,
+        by_day=True,
+        live_seconds=live_seconds,
     )
     result = defaultdict(int)
     for (start, key), n in cells.items():
@@ -1261,48 +1351,61 @@ def weekly_by_sector(scope, period, *, actor=None, until=None):
     return dict(result)
 
 
-def counted_by(scope, period, dimension, *, actor=None, until=None):
+def counted_by(scope, period, dimension, *, actor=None, until=None, live_seconds=0):
     """{key: n} of complaints filed in the period per desa, category or channel."""
-    live_field = {
-        StatsCount.Dimension.DESA: "desa",
-        StatsCount.Dimension.CATEGORY: "category",
-        StatsCount.Dimension.CHANNEL: "channel",
-    }[dimension]
     result = defaultdict(int)
-    for (_start, key), n in _count_rows(scope, period, actor, dimension, live_field, until).items():
+    cells = _count_rows(
+        scope,
+        period,
+        actor,
+        dimension,
+        COUNTED[dimension],
+        until,
+        by_day=False,
+        live_seconds=live_seconds,
+    )
+    for (_start, key), n in cells.items():
         result[key] += n
     return dict(result)
 
 
-def open_by_desa(scope, period, *, actor=None, now=None):
+def open_by_desa(scope, period, *, actor=None, now=None, live_seconds=0):
     """{desa id: (open, overdue)} of the period's complaints that are still open."""
     today = timezone.localdate(now)
-    start, end = period.bounds()
-    rows = (
-        scoped_complaints(scope, actor)
-        .filter(created_at__gte=start, created_at__lt=end, status__in=OPEN_STATUSES)
-        .values("desa")
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue_q(today)))
-        .order_by()
-    )
-    return {row["desa"]: (row["open"], row["overdue"]) for row in rows}
+
+    def count():
+        start, end = period.bounds()
+        rows = (
+            scoped_complaints(scope, actor)
+            .filter(created_at__gte=start, created_at__lt=end, status__in=OPEN_STATUSES)
+            .values("desa")
+            .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue_q(today)))
+            .order_by()
+        )
+        return {row["desa"]: (row["open"], row["overdue"]) for row in rows}
+
+    key = f"stats:open-desa:{scope.key}:{period.first:%Y%m}:{period.last:%Y%m}:{today}"
+    return _cached(key, live_seconds, count)
 
 
 def public_figures(period):
     """The public statistics of a period (public and anonymous complaints that passed
-    verification): {"opd": {id: Figures}, "sector": {id: Figures}}; cached a few minutes."""
+    verification): {"opd": {id: Figures}, "sector": {id: Figures}}; cached a few minutes.
+    Counted once per OPD and sector, then summed both ways."""
     key = f"stats:public:{period.first:%Y%m}:{period.last:%Y%m}"
     plain = cache.get(key)
     if plain is None:
         with snapshot():
             until = built_until()
-            plain = {
-                group: {
-                    pk: (f.counts, dict(f.response), dict(f.resolution))
-                    for pk, f in figures(PUBLIC, period, group=group, until=until).items()
-                }
-                for group in ("opd", "sector")
-            }
+            cells = figures(PUBLIC, period, group="opd_sector", until=until)
+        plain = {"opd": defaultdict(Figures), "sector": defaultdict(Figures)}
+        for (opd, sector), f in cells.items():
+            plain["opd"][opd].add(f)
+            plain["sector"][sector].add(f)
+        plain = {
+            group: {pk: (f.counts, dict(f.response), dict(f.resolution)) for pk, f in rows.items()}
+            for group, rows in plain.items()
+        }
         cache.set(key, plain, PUBLIC_CACHE_SECONDS)
     return {
         group: {

@@ -19,6 +19,8 @@
       var rows = data.results.filter(function (r) {
         return r.response_pct !== null || r.resolution_pct !== null;
       });
+      // One bar pair per OPD: the chart grows with the number of OPDs.
+      section.querySelector(".chart-box").style.height = (90 + 34 * rows.length) + "px";
       show(section, {
         type: "bar",
         data: {

@@ -124,7 +124,7 @@ def test_leadership_sees_every_opd_and_the_desk(client, world, leadership):  # n
 def test_an_opd_head_sees_only_their_own_row(client, world, head):  # noqa: F811
     response = as_(client, head).get(f"/staff/dashboard/?{MARCH}")
     rows = kpi_rows(response)
-    assert set(rows) == {"Dinas Pekerjaan Umum dan Penataan Ruang", "Total"}
+    assert set(rows) == {"Dinas Pekerjaan Umum dan Penataan Ruang", t("Total")}
     body = response.content.decode()
     assert "Lingkungan Hidup" not in body
     assert world["D"].tracking_code not in body
@@ -316,3 +316,32 @@ def test_pages_carry_no_inline_script(client, world, leadership):  # noqa: F811
     body = client.get(f"/statistik/?{MARCH}").content.decode()
     for tag in re.findall(r"<script[^>]*>", body):
         assert "src=" in tag or 'type="application/json"' in tag, tag
+
+
+def test_deadline_figures_link_to_the_queue_once_the_filter_exists(
+    client,
+    world,  # noqa: F811
+    leadership,
+    monkeypatch,
+):
+    import django_filters
+
+    from complaints import stats
+    from complaints.filters import StaffComplaintFilter
+
+    client = as_(client, leadership)
+    body = client.get(f"/staff/dashboard/?{MARCH}").content.decode()
+    assert "missed=" not in body  # no such filter in the queue yet: no misleading link
+    missed = django_filters.ChoiceFilter(
+        choices=[(d, d) for d in stats.DEADLINES],
+        method=lambda qs, name, value: stats.deadline_filter(qs, value, met=False),
+    )
+    monkeypatch.setitem(StaffComplaintFilter.base_filters, "missed", missed)
+    body = client.get(f"/staff/dashboard/?{MARCH}").content.decode()
+    links = re.findall(r'href="([^"]*missed=resolution[^"]*)"', body)
+    pupr = next(link for link in links if "opd=PUPR" in link)
+    page = client.get(pupr.replace("&amp;", "&")).content.decode()
+    assert set(re.findall(r"BDG-[0-9A-Z]{6}", page)) == {
+        world["E"].tracking_code,
+        world["F"].tracking_code,
+    }

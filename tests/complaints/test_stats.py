@@ -214,6 +214,36 @@ def test_figures_per_sector(world, leadership):
     assert result[sector].resolution_median_days == 2.0
 
 
+def test_drill_down_filters_find_the_complaints_behind_each_figure(world, leadership, pupr, dlhk):
+    result = figures_of(ALL, leadership)
+    start, end = MARCH.bounds()
+    filed = Complaint.objects.filter(created_at__gte=start, created_at__lt=end)
+
+    def names(queryset):
+        return {n for n, c in world.items() if queryset.filter(pk=c.pk).exists()}
+
+    today = NOW.date()
+    for opd in (pupr, dlhk):
+        at_opd = filed.filter(current_opd=opd)
+        counts = row(result, opd).counts
+        for deadline, met_name, missed_name in [
+            ("verification", "verified_on_time", "verification_missed"),
+            ("first_response", "response_on_time", "response_missed"),
+            ("resolution", "resolution_on_time", "resolution_missed"),
+        ]:
+            met = stats.deadline_filter(at_opd, deadline, met=True, today=today)
+            missed = stats.deadline_filter(at_opd, deadline, met=False, today=today)
+            assert (met.count(), missed.count()) == (counts[met_name], counts[missed_name])
+    missed = stats.deadline_filter(filed, "resolution", met=False, today=today)
+    assert names(missed) == {"D", "E", "F"}
+    assert names(stats.responded_filter(filed)) == set("ABCEF")
+    assert names(stats.reopened_filter(filed)) == {"C"}
+    assert names(stats.returned_by_filter(filed, pupr)) == {"D"}
+    assert names(stats.returned_by_filter(filed, dlhk)) == set()
+    with pytest.raises(ValueError, match="sooner"):
+        stats.deadline_filter(filed, "sooner", met=True)
+
+
 # Who sees what ------------------------------------------------------------------------------
 
 
@@ -259,6 +289,19 @@ def test_public_statistics_leave_out_confidential_and_unverified(world, pupr, dl
     assert set(result) == {pupr.pk, dlhk.pk}
     assert result[pupr.pk].received == 4  # A B C F
     assert result[pupr.pk].returned == 0  # returns are internal
+
+
+@pytest.mark.parametrize("built", [False, True])
+def test_public_figures_per_opd_and_sector_are_the_same_counts(world, built):
+    if built:
+        stats.refresh_rollups(now=NOW)
+    public = stats.public_figures(MARCH)
+    until = StatsState.objects.get().built_until if built else None
+    for group in ("opd", "sector"):
+        direct = stats.figures(stats.PUBLIC, MARCH, group=group, until=until)
+        assert {k: f.as_dict() for k, f in public[group].items()} == {
+            k: f.as_dict() for k, f in direct.items()
+        }
 
 
 def test_escalated_list_follows_the_scope(world, leadership, camat):
@@ -310,7 +353,7 @@ def test_rollups_plus_live_equal_counting_everything_live(world, leadership, hea
     until = StatsState.objects.get().built_until
     assert StatsMonth.objects.exists()
     for scope, actor in every_scope(world, leadership, head, camat):
-        for group in ("opd", "sector") if not scope.by_area else ("opd",):
+        for group in ("opd", "sector", "opd_sector") if not scope.by_area else ("opd",):
             assert snapshot_of(scope, actor, until, group) == snapshot_of(
                 scope, actor, None, group
             ), (scope, group)
