@@ -63,6 +63,7 @@ BENCH_PASSWORD = "bench-pass-2026"
 BENCH_ACCOUNTS = [
     # username, role, OPD code, kecamatan code
     ("bench_officer", "opd_officer", "PUPR", None),
+    ("bench_head", "opd_head", "PUPR", None),
     ("bench_camat", "camat", None, "51.03.01"),
     ("bench_verifier", "verifier", None, None),
     ("bench_leader", "leadership", None, None),

@@ -68,7 +68,7 @@ class Client:
             allow_redirects=False,
             **kwargs,
         ) as response:
-            body = await response.text()
+            body = (await response.read()).decode(errors="replace")  # exports are binary
             self._remember(response)
             return response.status, body
 

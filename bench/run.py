@@ -31,6 +31,7 @@ SCENARIOS = [
     "tracking",
     "public_list",
     "staff",
+    "dashboards",
     "sweep",
     "notifications",
     "curve",
@@ -524,6 +525,56 @@ def scenario_staff(ctx):
     record("staff complaint page (officer) sequential", seq)
 
 
+DASHBOARD_PATHS = [
+    ("page", "/staff/dashboard/"),
+    ("page, sorted by overdue", "/staff/dashboard/?sort=-overdue"),
+    ("trend JSON", "/staff/dashboard/data/trend.json"),
+    ("areas JSON", "/staff/dashboard/data/areas.json"),
+    ("categories JSON", "/staff/dashboard/data/categories.json"),
+    ("channels JSON", "/staff/dashboard/data/channels.json"),
+    ("OPD JSON", "/staff/dashboard/data/opd.json"),
+    ("monthly report", "/staff/dashboard/report/"),
+    ("CSV export", "/staff/dashboard/report.csv"),
+    ("XLSX export", "/staff/dashboard/report.xlsx"),
+]
+PUBLIC_STATS_PATHS = [
+    ("public statistics page", "/statistik/"),
+    ("public stats JSON per OPD", "/api/v1/stats/opd/"),
+    ("public stats JSON per sector", "/api/v1/stats/sectors/"),
+]
+
+
+def scenario_dashboards(ctx):
+    """Issue 8's pages and JSON endpoints, sequentially per role (target p95 < 300 ms)."""
+    from bench.load import run_load
+
+    portal = ctx["portal"]
+    duration = max(ctx["duration"] / 4, 2)
+
+    def measure(label, path, setup=None):
+        async def get(client, n):
+            status, _body = await client.request("GET", path)
+            return status == 200, status
+
+        result = run_load(
+            label, portal.base, concurrency=1, duration=duration, action=get, setup=setup
+        )
+        ok = result.percentile(95) < 300 and not result.errors
+        record(f"{label} sequential", result, ratio=f"target p95 <300 ms {'✓' if ok else '✗'}")
+
+    for username, who in [
+        ("bench_leader", "leadership"),
+        ("bench_head", "OPD head"),
+        ("bench_camat", "camat"),
+    ]:
+        for name, path in DASHBOARD_PATHS:
+            if who != "leadership" and name not in {"page", "OPD JSON", "trend JSON"}:
+                continue
+            measure(f"dashboard ({who}): {name}", path, setup=_login(username))
+    for name, path in PUBLIC_STATS_PATHS:
+        measure(name, path)
+
+
 def scenario_curve(ctx):
     """Latency against concurrency for filing and the officer's queue API; a PNG chart."""
     import matplotlib
@@ -890,7 +941,11 @@ def main(argv=None):
         ctx["peer"] = run_peer(ctx)
     portal = Portal(portal_env(database_url, redis_url), ctx["web_workers"])
     ctx["portal"] = portal
-    web = [s for s in scenarios if s in {"filing", "tracking", "public_list", "staff", "curve"}]
+    web = [
+        s
+        for s in scenarios
+        if s in {"filing", "tracking", "public_list", "staff", "dashboards", "curve"}
+    ]
     if web:
         portal.start()
         try:
