@@ -319,6 +319,15 @@ def dashboard_scope(actor):
     return Scope("scoped", frozenset(opd_ids), kecamatan)
 
 
+def has_dashboard(actor):
+    """Whether `actor` has a dashboard (for navigation; no query)."""
+    return (
+        actor.has(*SEE_ALL)
+        or bool(actor.head_of_opd_ids)
+        or (actor.has(Role.CAMAT) and bool(actor.kecamatan_ids))
+    )
+
+
 def scoped_complaints(scope, actor):
     """The complaints behind a scope's figures, starting from access.py."""
     if scope.kind == "public":

@@ -257,6 +257,8 @@ def test_scope_of_each_role(world, leadership, verifier, head, camat, officer, c
     assert stats.dashboard_scope(head).opd_ids == frozenset(head.head_of_opd_ids)
     assert stats.dashboard_scope(officer) is None
     assert stats.dashboard_scope(actor_for(citizen_user)) is None
+    for actor in (leadership, verifier, head, camat, officer, actor_for(citizen_user)):
+        assert stats.has_dashboard(actor) == (stats.dashboard_scope(actor) is not None)
 
 
 def test_an_opd_head_sees_only_their_opd(world, head, pupr):
