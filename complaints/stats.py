@@ -260,7 +260,9 @@ class Scope:
 
     @property
     def key(self):
-        return f"{self.kind}:{sorted(self.opd_ids)}:{sorted(self.kecamatan_ids)}"
+        opds = ",".join(map(str, sorted(self.opd_ids)))
+        areas = ",".join(map(str, sorted(self.kecamatan_ids)))
+        return f"{self.kind}:{opds}:{areas}"
 
     def rows_q(self):
         """The rollup rows in scope (fields opd, kecamatan, is_confidential, is_public)."""
