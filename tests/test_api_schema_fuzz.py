@@ -7,9 +7,12 @@ past the 404 and reach their validation and the lifecycle.
 """
 
 import os
+from contextlib import contextmanager
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
@@ -70,14 +73,37 @@ CODES = {
 }
 
 
+@contextmanager
+def connection_kept():
+    """Call the app as a WSGI server would, but keep the test's database connection.
+
+    A request's end closes old database connections; here that connection holds the test's
+    transaction (Django's test client disconnects the same two receivers).
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 @pytest.fixture(scope="session")
 def api_schema():
     # Who is calling comes from the three people below, not from generated auth headers.
-    return schemathesis.from_wsgi(
-        "/api/schema/",
-        application,
-        generation_config=GenerationConfig(with_security_parameters=False),
-    )
+    with connection_kept():
+        return schemathesis.from_wsgi(
+            "/api/schema/",
+            application,
+            generation_config=GenerationConfig(with_security_parameters=False),
+        )
+
+
+@pytest.fixture
+def keep_connection():
+    with connection_kept():
+        yield
 
 
 schema = schemathesis.from_pytest_fixture("api_schema")
@@ -128,7 +154,17 @@ def real_values_too(context, strategy):
 
 
 @pytest.fixture
-def world(citizen_user, verifier, officer, officer2_user, other_officer, pupr, dlhk, monkeypatch):
+def world(
+    keep_connection,
+    citizen_user,
+    verifier,
+    officer,
+    officer2_user,
+    other_officer,
+    pupr,
+    dlhk,
+    monkeypatch,
+):
     """Complaints in several states, some the citizen's; tokens; throttles out of the way."""
     for scope in list(SimpleRateThrottle.THROTTLE_RATES):
         monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, scope, "1000000/hour")

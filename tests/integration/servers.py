@@ -29,8 +29,10 @@ def port_open(port):
 
 def production_env(**extra):
     """The production profile on plain HTTP at 127.0.0.1 (no TLS proxy in a test)."""
+    # The browser tests' conftest allows async-unsafe calls in this process; a server never does.
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return {
-        **os.environ,
+        **env,
         "DJANGO_ENV": "production",
         "SECRET_KEY": "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFG",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
