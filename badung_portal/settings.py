@@ -204,6 +204,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks.send_camat_digest",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Dashboards: newly closed complaints summed into the rollups; a full rebuild at night.
+    "refresh-dashboard-rollups": {
+        "task": "complaints.tasks.refresh_stats",
+        "schedule": env.float("STATS_REFRESH_SECONDS", default=300.0),
+    },
+    "rebuild-dashboard-rollups": {
+        "task": "complaints.tasks.refresh_stats",
+        "schedule": crontab(hour=2, minute=30),
+        "kwargs": {"full": True},
+    },
 }
 
 # Throttling. THROTTLE_RATES="filing=5000/hour,login=1000/hour" overrides any scope.

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from opd.models import Category, Desa, Kecamatan, Opd, Sector
 
-from .models import Complaint, Kind, Status
+from . import stats
+from .models import Channel, Complaint, Kind, Status
 from .selectors import overdue_q, search
 
 
@@ -124,9 +125,52 @@ class StaffComplaintFilter(ComplaintFilter):
         field_name="escalation_level", label=_("Escalation level")
     )
     q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    # The dashboard's drill-downs (issue 8): each lists what its figure counts, with the
+    # same expressions (complaints/stats.py).
+    channel = django_filters.ChoiceFilter(
+        choices=Channel.choices, label=_("Channel"), widget=QuickSelect
+    )
+    missed = django_filters.ChoiceFilter(
+        choices=[
+            ("verification", _("Verification")),
+            ("first_response", _("First response")),
+            ("resolution", _("Resolution")),
+        ],
+        method="filter_missed",
+        label=_("Deadline missed"),
+        widget=QuickSelect,
+    )
+    responded = django_filters.BooleanFilter(
+        method="filter_responded", label=_("Answered by the OPD")
+    )
+    reopened = django_filters.BooleanFilter(
+        method="filter_reopened", label=_("Reopened by the reporter")
+    )
+    rated = django_filters.BooleanFilter(
+        field_name="rating", lookup_expr="isnull", exclude=True, label=_("Rated")
+    )
+    returned_by = django_filters.ModelChoiceFilter(
+        queryset=Opd.objects.all(),
+        to_field_name="code",
+        method="filter_returned_by",
+        label=_("Returned by"),
+        widget=QuickSelect,
+    )
 
     class Meta(ComplaintFilter.Meta):
-        fields = [*ComplaintFilter.Meta.fields, "assignee", "overdue", "escalation_level", "q"]
+        fields = [
+            *ComplaintFilter.Meta.fields,
+            "assignee",
+            "overdue",
+            "escalation_level",
+            "q",
+            "channel",
+            "missed",
+            "responded",
+            "reopened",
+            "rated",
+            "returned_by",
+        ]
 
     def filter_assignee(self, queryset, name, value):
         if value == "-":
@@ -138,3 +182,17 @@ class StaffComplaintFilter(ComplaintFilter):
 
     def filter_search(self, queryset, name, value):
         return search(queryset, value)
+
+    def filter_missed(self, queryset, name, value):
+        return stats.deadline_filter(queryset, value, met=False)
+
+    def filter_responded(self, queryset, name, value):
+        answered = stats.responded_filter(queryset)
+        return answered if value else queryset.exclude(pk__in=answered.values("pk"))
+
+    def filter_reopened(self, queryset, name, value):
+        reopened = stats.reopened_filter(queryset)
+        return reopened if value else queryset.exclude(pk__in=reopened.values("pk"))
+
+    def filter_returned_by(self, queryset, name, value):
+        return stats.returned_by_filter(queryset, value)

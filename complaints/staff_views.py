@@ -61,6 +61,8 @@ def home(request):
         return redirect("staff:desk")
     if actor.kecamatan_ids and not actor.has(Role.OPD_OFFICER, Role.OPD_HEAD):
         return redirect("staff:camat")
+    if actor.has(Role.LEADERSHIP) and not actor.has(Role.OPD_OFFICER, Role.OPD_HEAD):
+        return redirect("dashboard:home")  # leadership reads figures first, cases second
     return redirect("staff:queue")
 
 

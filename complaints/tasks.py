@@ -5,7 +5,7 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from . import deadlines, notifications
+from . import deadlines, notifications, stats
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -35,3 +35,9 @@ def sweep_deadlines():
 def send_camat_digest():
     """Yesterday's new complaints, one mail per camat office user."""
     return notifications.camat_digest(timezone.localdate() - datetime.timedelta(days=1))
+
+
+@shared_task(ignore_result=True)
+def refresh_stats(full=False):
+    """Sum newly closed complaints into the dashboard rollups (complaints/stats.py)."""
+    return stats.refresh_rollups(full=full)

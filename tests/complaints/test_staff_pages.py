@@ -50,7 +50,7 @@ def test_citizen_gets_404_on_staff_pages(client, citizen_user):
         ("verifier", "/staff/desk/"),
         ("officer", "/staff/queue/"),
         ("camat", "/staff/area/"),
-        ("leadership", "/staff/queue/"),
+        ("leadership", "/staff/dashboard/"),
     ],
 )
 def test_home_sends_each_role_to_its_view(client, request, who, landing):
