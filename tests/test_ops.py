@@ -12,6 +12,7 @@ from django.db import InterfaceError, OperationalError
 from django.test import RequestFactory
 
 from badung_portal.middleware import DatabaseUnavailableMiddleware
+from badung_portal.ops import server_error
 from tests.integration.conftest import free_port
 from tests.integration.servers import Gunicorn
 
@@ -164,6 +165,21 @@ def test_database_errors_become_503_json_on_the_api(error):
     assert response.status_code == 503
     assert response["Retry-After"] == "15"
     assert "detail" in json.loads(response.content)
+
+
+def test_server_error_handler_answers_503_for_a_database_outage(rf):
+    # For errors outside views (saving the session at the end of a request): handler500.
+    try:
+        raise OperationalError("the database system is shutting down")
+    except OperationalError:
+        response = server_error(rf.get("/api/v1/complaints/"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "15"
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        response = server_error(rf.get("/"))
+    assert response.status_code == 500
 
 
 def test_other_errors_are_left_alone():

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, connection, transaction
+from django.test import Client
 
 from accounts.roles import actor_for
 from badung_portal.api import (
@@ -334,3 +335,35 @@ def test_support_without_a_client_address_is_no_server_error(api, address):
     response = api.post(url, {}, format="json", REMOTE_ADDR=address)
     assert response.status_code == 200
     assert response.json()["supporters"] == 1
+
+
+WEB_FILING = {
+    "kind": "complaint",
+    "category": "sampah_tidak_terangkut",
+    "kecamatan": "51.03.02",
+    "desa": "51.03.02.1004",
+    "title": "Sampah tidak diangkut tiga hari",
+    "description": "Sampah menumpuk dan berbau di pinggir jalan.",
+    "privacy": "public",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(
+    strict=True,
+    reason="complaints/views.py home must call badung_portal.api.filing_refusal (see the report "
+    "of issue 9); remove this mark with that change",
+)
+def test_web_filing_form_is_throttled_per_contact_address():
+    limit = small_limit(FilingContactThrottle())
+    for n in range(limit):
+        response = Client(REMOTE_ADDR=f"198.51.100.{n + 1}").post(
+            "/", {**WEB_FILING, "reporter_email": "banjir@example.org"}
+        )
+        assert response.status_code == 302
+    response = Client(REMOTE_ADDR="203.0.113.30").post(
+        "/", {**WEB_FILING, "reporter_email": "Banjir@example.org"}
+    )
+    assert response.status_code == 400
+    assert "Too many complaints" in response.content.decode()
+    assert Complaint.objects.count() == limit
