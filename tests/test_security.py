@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
+from django.utils import translation
 
 from accounts.roles import actor_for
 from badung_portal.api import (
@@ -113,6 +114,7 @@ def test_deploy_check_is_clean_in_production():
 PROBE = """
 import json
 from django.test import Client
+from django.utils import translation
 c = Client()
 https = c.get("/healthz", secure=True, HTTP_HOST="lapor.badungkab.go.id")
 plain = c.get("/track/", HTTP_HOST="lapor.badungkab.go.id")
@@ -249,7 +251,8 @@ def test_web_form_refusal_helper_uses_the_same_buckets(api, rf):
         file_from(api, f"198.51.100.{n + 1}", reporter_email="banjir@example.org")
     request = rf.post("/", REMOTE_ADDR="203.0.113.20")
     request.user = AnonymousUser()
-    message = filing_refusal(request, email="banjir@example.org")
+    with translation.override("en"):
+        message = filing_refusal(request, email="banjir@example.org")
     assert "Too many complaints" in message
     assert filing_refusal(request, email="other@example.org") is None
 
@@ -357,11 +360,11 @@ WEB_FILING = {
 def test_web_filing_form_is_throttled_per_contact_address():
     limit = small_limit(FilingContactThrottle())
     for n in range(limit):
-        response = Client(REMOTE_ADDR=f"198.51.100.{n + 1}").post(
+        response = Client(REMOTE_ADDR=f"198.51.100.{n + 1}", HTTP_ACCEPT_LANGUAGE="en").post(
             "/", {**WEB_FILING, "reporter_email": "banjir@example.org"}
         )
         assert response.status_code == 302
-    response = Client(REMOTE_ADDR="203.0.113.30").post(
+    response = Client(REMOTE_ADDR="203.0.113.30", HTTP_ACCEPT_LANGUAGE="en").post(
         "/", {**WEB_FILING, "reporter_email": "Banjir@example.org"}
     )
     assert response.status_code == 400

@@ -29,7 +29,7 @@ def _limits(settings):
 
 
 def web_login(username, password, ip=ME, client=None):
-    client = client or Client(REMOTE_ADDR=ip)
+    client = client or Client(REMOTE_ADDR=ip, HTTP_ACCEPT_LANGUAGE="en")
     return client.post("/accounts/login/", {"username": username, "password": password})
 
 
@@ -40,7 +40,7 @@ def fail(times, username="citizen", ip=ME):
 
 
 def is_locked_message(response):
-    return "Too many failed log-in attempts" in response.content.decode()
+    return "Too many failed log-in attempts" in response.content.decode()  # pages in English
 
 
 def test_correct_password_logs_in_and_is_recorded(citizen_user):
@@ -118,7 +118,7 @@ def test_admin_login_is_locked_with_the_message(verifier_user):
     admin_user = verifier_user
     admin_user.is_staff = admin_user.is_superuser = True
     admin_user.save()
-    client = Client(REMOTE_ADDR=ME)
+    client = Client(REMOTE_ADDR=ME, HTTP_ACCEPT_LANGUAGE="en")
     for _ in range(5):
         client.post("/admin/login/", {"username": "verifier", "password": "nope"})
     response = client.post("/admin/login/", {"username": "verifier", "password": "pw-verifier"})
@@ -146,6 +146,7 @@ def test_token_endpoint_counts_toward_the_same_lock(api, citizen_user):
 
 @pytest.mark.urls(__name__)
 def test_token_view_answers_429_with_the_reason_when_locked(api, citizen_user):
+    api.credentials(HTTP_ACCEPT_LANGUAGE="en")
     for _ in range(4):
         api.post("/api/v1/auth/token/", {"username": "citizen", "password": "bad"}, REMOTE_ADDR=ME)
     response = api.post(
