@@ -62,6 +62,11 @@ ACTION_RESPONSES = {
     404: OpenApiResponse(ErrorSerializer, description="Unknown, or out of the actor's scope."),
     409: OpenApiResponse(ErrorSerializer, description="Not possible in the current status."),
 }
+INVALID = OpenApiResponse(
+    OpenApiTypes.OBJECT, description='Invalid input: {"field": ["message", ...]}.'
+)
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Unknown, or out of the actor's scope.")
+THROTTLED = OpenApiResponse(ErrorSerializer, description="Too many requests; see Retry-After.")
 LIST_RELATED = (
     "category",
     "sector",
@@ -82,8 +87,17 @@ LIST_RELATED = (
             "also filter by `assignee` (username, `-` for none), `overdue` (true/false), "
             "`escalation_level` and `q` (full-text search)."
         ),
+        responses={
+            200: ComplaintSerializer(many=True),
+            400: INVALID,
+            404: OpenApiResponse(ErrorSerializer, description="A page past the last one."),
+        },
     ),
-    retrieve=extend_schema(summary="One complaint", parameters=[ACCESS_KEY_HEADER]),
+    retrieve=extend_schema(
+        summary="One complaint",
+        parameters=[ACCESS_KEY_HEADER],
+        responses={200: ComplaintSerializer, 404: NOT_FOUND, 429: THROTTLED},
+    ),
 )
 class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     lookup_field = "tracking_code"
@@ -137,7 +151,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(
         summary="File a complaint",
         request=ComplaintCreateSerializer,
-        responses={201: ComplaintCreatedSerializer},
+        responses={201: ComplaintCreatedSerializer, 400: INVALID, 429: THROTTLED},
     )
     def create(self, request, *args, **kwargs):
         serializer = ComplaintCreateSerializer(data=request.data, context={"request": request})
@@ -158,7 +172,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(
         summary="Timeline of a complaint",
         parameters=[ACCESS_KEY_HEADER],
-        responses=EventSerializer(many=True),
+        responses={200: EventSerializer(many=True), 404: NOT_FOUND, 429: THROTTLED},
     )
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def timeline(self, request, tracking_code=None):
@@ -351,7 +365,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         summary='Support a complaint ("me too")',
         description="Counted once per account, or once per client address; a repeat is no error.",
         request=None,
-        responses=ACTION_RESPONSES,
+        responses={**ACTION_RESPONSES, 429: THROTTLED},
     )
     @action(detail=True, methods=["post"])
     def support(self, request, tracking_code=None):
@@ -395,7 +409,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             "alike first; support one of them instead of filing again."
         ),
         parameters=[SimilarQuerySerializer],
-        responses=ComplaintSerializer(many=True),
+        responses={200: ComplaintSerializer(many=True), 400: INVALID, 429: THROTTLED},
     )
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     def similar(self, request):

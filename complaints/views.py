@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import actor_for
-from badung_portal.api import SupportThrottle
+from badung_portal.api import SupportThrottle, filing_refusal
 
 from . import lifecycle
 from .access import get_complaint_for, public_complaints
@@ -44,6 +44,15 @@ def _remember_key(request, code, key):
 @require_http_methods(["GET", "POST"])
 def home(request):
     form = ComplaintForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        # Anonymous filing is throttled per client and per contact address, as in the API.
+        refusal = filing_refusal(
+            request,
+            email=form.cleaned_data.get("reporter_email") or "",
+            phone=form.cleaned_data.get("reporter_phone") or "",
+        )
+        if refusal:
+            form.add_error(None, refusal)
     if request.method == "POST" and form.is_valid():
         data = form.filing_data()
         photos = data.pop("photos")

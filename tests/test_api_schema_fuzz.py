@@ -35,30 +35,9 @@ pytestmark = pytest.mark.django_db
 
 # Generated inputs per operation; each is sent by three people.
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "80"))
-# Status codes the API really answers but complaints/api.py does not document yet (the
-# report of issue 9 has the fix); remove an entry once its operation documents the code.
-KNOWN_GAPS = {
-    # badung_portal/urls.py still serves ObtainAuthToken's schema; accounts.api.TokenView
-    # documents 400 and 429.
-    ("POST", "/api/v1/auth/token/"): {400},
-    ("GET", "/api/v1/complaints/"): {400, 404},  # an unknown filter value; a page past the end
-    ("POST", "/api/v1/complaints/"): {400},  # invalid input
-    ("GET", "/api/v1/complaints/{tracking_code}/"): {404},
-    ("GET", "/api/v1/complaints/{tracking_code}/timeline/"): {404},
-    ("GET", "/api/v1/complaints/similar/"): {400},
-}
-
-
-def documented_status(ctx, response, case):
-    """Schemathesis' status_code_conformance, less the listed gaps."""
-    if response.status_code in KNOWN_GAPS.get((case.method.upper(), case.operation.path), ()):
-        return None
-    return status_code_conformance(ctx, response, case)
-
-
 CHECKS = (
     not_a_server_error,
-    documented_status,
+    status_code_conformance,
     content_type_conformance,
     response_headers_conformance,
     response_schema_conformance,

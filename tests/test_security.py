@@ -352,11 +352,6 @@ WEB_FILING = {
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="complaints/views.py home must call badung_portal.api.filing_refusal (see the report "
-    "of issue 9); remove this mark with that change",
-)
 def test_web_filing_form_is_throttled_per_contact_address():
     limit = small_limit(FilingContactThrottle())
     for n in range(limit):

@@ -70,9 +70,6 @@ def drop_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        # The brief named 0007 and the lead reconciles the chain; meanwhile this follows the
-        # current leaf (0010 skipped the number 9 for this one), because two leaves stop
-        # `migrate` for everyone working in the same tree.
         ("complaints", "0010_open_complaint_indexes"),
     ]
 
