@@ -578,9 +578,7 @@ def test_auto_dispatch_without_a_suggestion_leaves_the_complaint_for_the_verifie
     assert fresh(c).status == "submitted"
 
 
-def test_inactive_kecamatan_office_falls_back_to_the_general_rule(
-    settings, kec_kuta, router_model
-):
+def test_inactive_kecamatan_office_falls_back_to_the_general_rule(settings, kec_kuta, router_model):
     settings.PORTAL_AUTO_DISPATCH = True
     kec_kuta.is_active = False
     kec_kuta.save()
