@@ -13,7 +13,7 @@ def test_citizen_files_and_tracks_on_a_phone(live_server, phone, shot):
     page = phone
     page.goto(live_server.url + "/")
     shot(page, "home-phone")
-    page.get_by_label("Kategori").select_option("pju_mati")
+    page.get_by_label("Kategori", exact=True).select_option("pju_mati")
     page.get_by_label("Kecamatan").select_option("51.03.01")
     # The desa list follows the kecamatan: a Mengwi desa is hidden now.
     assert (
