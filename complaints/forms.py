@@ -25,13 +25,39 @@ PRIVACY_HELP = {
 
 
 class GroupedCategoryField(forms.ModelChoiceField):
-    """Categories grouped by sector in the select."""
+    """An active category by its code, optional: the desk chooses when the citizen cannot."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(
+            queryset=Category.objects.filter(is_active=True).select_related("sector"),
+            to_field_name="code",
+            label=_("Category"),
+            empty_label=_("— Not sure: let the complaint desk choose —"),
+            error_messages={"invalid_choice": _("Choose a category from the list.")},
+            **kwargs,
+        )
 
     def label_from_instance(self, obj):
         return obj.name
 
 
 class DesaField(forms.ModelChoiceField):
+    """A desa or kelurahan by its Kemendagri code."""
+
+    def __init__(self, *, error_messages=None, **kwargs):
+        super().__init__(
+            queryset=Desa.objects.select_related("kecamatan"),
+            to_field_name="code",
+            label=_("Desa / kelurahan"),
+            empty_label=_("— Choose the desa or kelurahan —"),
+            error_messages={
+                "invalid_choice": _("Choose a desa or kelurahan from the list."),
+                **(error_messages or {}),
+            },
+            **kwargs,
+        )
+
     def label_from_instance(self, obj):
         return obj.name
 
@@ -69,14 +95,7 @@ class ComplaintForm(forms.Form):
         initial=Kind.COMPLAINT,
         widget=forms.RadioSelect,
     )
-    category = GroupedCategoryField(
-        label=_("Category"),
-        queryset=Category.objects.filter(is_active=True).select_related("sector"),
-        to_field_name="code",
-        required=False,
-        empty_label=_("— Not sure: let the complaint desk choose —"),
-        error_messages={"invalid_choice": _("Choose a category from the list.")},
-    )
+    category = GroupedCategoryField()
     kecamatan = forms.ModelChoiceField(
         label=_("Kecamatan"),
         queryset=Kecamatan.objects.all(),
@@ -85,14 +104,7 @@ class ComplaintForm(forms.Form):
         empty_label=_("— Choose the kecamatan —"),
         error_messages={"invalid_choice": _("Choose a kecamatan from the list.")},
     )
-    desa = DesaField(
-        label=_("Desa / kelurahan"),
-        queryset=Desa.objects.select_related("kecamatan"),
-        to_field_name="code",
-        required=False,
-        empty_label=_("— Choose the desa or kelurahan —"),
-        error_messages={"invalid_choice": _("Choose a desa or kelurahan from the list.")},
-    )
+    desa = DesaField(required=False)
     title = forms.CharField(
         label=_("Title"),
         max_length=150,

@@ -4,8 +4,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from opd.models import Category, Desa
-
 from .forms import PRIVACY_HELP, DesaField, GroupedCategoryField, PhotosField
 from .models import Channel, Kind, Language, Privacy
 from .validation import clean_phone
@@ -31,23 +29,9 @@ class WalkInForm(forms.Form):
         initial=Kind.COMPLAINT,
         widget=forms.RadioSelect,
     )
-    category = GroupedCategoryField(
-        label=_("Category"),
-        queryset=Category.objects.filter(is_active=True).select_related("sector"),
-        to_field_name="code",
-        required=False,
-        empty_label=_("— Not sure: let the complaint desk choose —"),
-        error_messages={"invalid_choice": _("Choose a category from the list.")},
-    )
+    category = GroupedCategoryField()
     desa = DesaField(
-        label=_("Desa / kelurahan"),
-        queryset=Desa.objects.select_related("kecamatan"),
-        to_field_name="code",
-        empty_label=_("— Choose the desa or kelurahan —"),
-        error_messages={
-            "invalid_choice": _("Choose a desa or kelurahan from the list."),
-            "required": _("Choose the desa/kelurahan where the problem is."),
-        },
+        error_messages={"required": _("Choose the desa/kelurahan where the problem is.")}
     )
     address_detail = forms.CharField(
         label=_("Address detail"),

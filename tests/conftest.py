@@ -6,10 +6,13 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.roles import ANONYMOUS, SYSTEM, actor_for
 from accounts.services import staff_create
+from complaints import router
+from complaints.models import RouterModel
 from opd.calendar import forget_extra_days
 from opd.models import Category, Desa, Opd
 from opd.routing import forget_rules
@@ -197,3 +200,38 @@ def pytest_collection_modifyitems(config, items):
             os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")
         ):
             item.add_marker(pytest.mark.skip(reason="needs DATABASE_URL and REDIS_URL"))
+
+
+# The category router, for the tests that need one: fitted once a session, stored per test.
+
+
+@pytest.fixture(scope="session")
+def fitted_router():
+    """A router fitted on the examples file (no corrections), with its metrics."""
+    examples = router.read_examples(router.EXAMPLES_FILE)
+    fitted, metrics = router.fit(examples, folds=3)
+    return fitted, metrics, len(examples), router.dumps(fitted)
+
+
+@pytest.fixture
+def router_model(db, fitted_router):
+    """The session's router stored as the newest version, as `train_router` would."""
+    _fitted, metrics, count, blob = fitted_router
+    newest = RouterModel.objects.order_by("-version").first()
+    row = RouterModel.objects.create(
+        version=newest.version + 1 if newest else 1,
+        created_at=timezone.now(),
+        example_count=count,
+        metrics=metrics,
+        blob=blob,
+    )
+    router.forget()
+    return row
+
+
+@pytest.fixture(autouse=True)
+def _no_router_left_behind():
+    # A model loaded in one test must not outlive its (rolled back) row in the next.
+    router.forget()
+    yield
+    router.forget()

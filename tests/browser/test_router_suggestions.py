@@ -1,35 +1,10 @@
 """The filing form suggests the category as the citizen types (real Chromium)."""
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 
 from complaints.models import Complaint
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop in this thread
-
-
-@pytest.fixture(scope="module")
-def phone():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("REQUIRE_INTEGRATION"):
-            pytest.fail(f"Chromium not found at {CHROMIUM}")
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
-        )
-        context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID")
-        yield context.new_page()
-        browser.close()
 
 
 def test_typing_shows_suggestions_and_a_tap_sets_the_category(live_server, phone, router_model):
