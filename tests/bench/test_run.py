@@ -48,6 +48,8 @@ def test_quick_run_prints_the_table(db):
             "--scenario",
             "staff",
             "--scenario",
+            "dashboards",
+            "--scenario",
             "sweep",
             "--scenario",
             "notifications",
@@ -66,6 +68,8 @@ def test_quick_run_prints_the_table(db):
         "filing: POST /api/v1/complaints/",
         "tracking: GET",
         "staff API (officer)",
+        "dashboard (leadership): page",
+        "public statistics page",
         "escalation sweep",
         "notification delivery, 2 worker(s)",
     ):
