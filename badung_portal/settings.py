@@ -139,6 +139,23 @@ STORAGES = {
         )
     },
 }
+# Uploaded photos: on the local disk (MEDIA_ROOT) unless S3_BUCKET names an S3-compatible
+# bucket, which web processes on several hosts then share. Objects stay private: photos are
+# served only through the portal's access-checked view.
+S3_BUCKET = env.str("S3_BUCKET", default="")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
 
 # E-mail: SMTP when EMAIL_HOST is set, else the console.
 EMAIL_HOST = env.str("EMAIL_HOST", default="")

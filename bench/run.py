@@ -914,6 +914,7 @@ def main(argv=None):
     parser.add_argument("--no-peer", action="store_true", help="skip django-helpdesk")
     parser.add_argument("--duration", type=float, help="seconds per load (default 20; 4 quick)")
     parser.add_argument("--notifications", type=int, help="mails to deliver (default 10,000)")
+    parser.add_argument("--web-workers", type=int, help="gunicorn workers (default 2 x cores + 1)")
     args = parser.parse_args(argv)
 
     quick = args.quick
@@ -942,7 +943,7 @@ def main(argv=None):
         "database_url": database_url,
         "redis_url": redis_url,
         "duration": args.duration or (4.0 if quick else 20.0),
-        "web_workers": 2 * CORES + 1,
+        "web_workers": args.web_workers or 2 * CORES + 1,
         "sweep_sizes": [100, 300] if quick else [1000, 10000],
         "notifications": args.notifications or (1000 if quick else 10000),
         "peer_tickets": 2000 if quick else 200_000,
