@@ -88,7 +88,30 @@ class PhotosField(forms.FileField):
         return prepared
 
 
-class ComplaintForm(forms.Form):
+class GroupedChoices:
+    """What the filing templates list: privacy modes with their help, categories by sector,
+    desa by kecamatan."""
+
+    def privacy_choices(self):
+        return [(value, label, PRIVACY_HELP[value]) for value, label in Privacy.choices]
+
+    def category_groups(self):
+        groups = {}
+        for category in self.fields["category"].queryset:
+            groups.setdefault(category.sector, []).append(category)
+        return list(groups.items())
+
+    def desa_rows(self):
+        return self.fields["desa"].queryset.order_by("kecamatan__code", "name")
+
+    def desa_groups(self):
+        groups = {}
+        for desa in self.desa_rows():
+            groups.setdefault(desa.kecamatan, []).append(desa)
+        return list(groups.items())
+
+
+class ComplaintForm(GroupedChoices, forms.Form):
     kind = forms.ChoiceField(
         label=_("What do you want to send?"),
         choices=Kind.choices,
@@ -160,21 +183,6 @@ class ComplaintForm(forms.Form):
         if user is not None and user.is_authenticated:
             self.fields["reporter_name"].initial = user.display_name()
             self.fields["reporter_email"].initial = user.email
-
-    def privacy_choices(self):
-        return [(value, label, PRIVACY_HELP[value]) for value, label in Privacy.choices]
-
-    def category_groups(self):
-        groups = {}
-        for category in self.fields["category"].queryset:
-            groups.setdefault(category.sector, []).append(category)
-        return list(groups.items())
-
-    def desa_groups(self):
-        groups = {}
-        for desa in self.fields["desa"].queryset.order_by("kecamatan__code", "name"):
-            groups.setdefault(desa.kecamatan, []).append(desa)
-        return list(groups.items())
 
     def clean_reporter_phone(self):
         return clean_phone(self.cleaned_data.get("reporter_phone"))

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .forms import PRIVACY_HELP, DesaField, GroupedCategoryField, PhotosField
+from .forms import DesaField, GroupedCategoryField, GroupedChoices, PhotosField
 from .models import Channel, Kind, Language, Privacy
 from .validation import clean_phone
 
@@ -14,7 +14,7 @@ WALK_IN_CHANNELS = [
 ]
 
 
-class WalkInForm(forms.Form):
+class WalkInForm(GroupedChoices, forms.Form):
     """What a member of staff notes for a citizen who comes in or calls (SPEC §8)."""
 
     channel = forms.ChoiceField(
@@ -78,20 +78,8 @@ class WalkInForm(forms.Form):
         self.desas = desas
         super().__init__(*args, **kwargs)
 
-    def privacy_choices(self):
-        return [(value, label, PRIVACY_HELP[value]) for value, label in Privacy.choices]
-
-    def category_groups(self):
-        groups = {}
-        for category in self.fields["category"].queryset:
-            groups.setdefault(category.sector, []).append(category)
-        return list(groups.items())
-
-    def desa_groups(self):
-        groups = {}
-        for desa in self.desas:
-            groups.setdefault(desa.kecamatan, []).append(desa)
-        return list(groups.items())
+    def desa_rows(self):
+        return self.desas
 
     def clean_desa(self):
         desa = self.cleaned_data["desa"]
