@@ -6,7 +6,12 @@ counted, never listed: no personal data. The same figures as the /statistik/ pag
 
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -73,68 +78,54 @@ def _period_data(period):
     return {"from": f"{period.first:%Y-%m}", "to": f"{period.last:%Y-%m}"}
 
 
-class OpdStats(APIView):
+class PublicStats(APIView):
+    """Public figures for a period (no login): the subclass shapes its rows."""
+
     permission_classes = [AllowAny]
     throttle_classes = [LookupThrottle]
 
-    @extend_schema(
-        summary="Public statistics per OPD",
-        description=FIGURES_DESCRIPTION,
-        parameters=PERIOD_PARAMETERS,
-        responses={
-            200: OpenApiResponse(OpenApiTypes.OBJECT, description="Figures per OPD and total."),
-            400: OpenApiResponse(OpenApiTypes.OBJECT, description="An invalid period."),
-        },
-    )
     def get(self, request):
         period, errors = _period_or_errors(request)
         if errors:
             return errors
-        context = public_context(period)
-        return Response(
-            {
-                "period": _period_data(period),
-                "results": [
-                    {
-                        "opd": opd.code,
-                        "name": opd.name,
-                        "abbreviation": opd.abbreviation,
-                        **_figures(f),
-                    }
-                    for opd, f in context["opd_rows"]
-                ],
-                "total": _figures(context["total"]),
-            }
+        return Response({"period": _period_data(period), **self.body(public_context(period))})
+
+
+def _public_schema(summary, rows):
+    return extend_schema_view(
+        get=extend_schema(
+            summary=summary,
+            description=FIGURES_DESCRIPTION,
+            parameters=PERIOD_PARAMETERS,
+            responses={
+                200: OpenApiResponse(OpenApiTypes.OBJECT, description=rows),
+                400: OpenApiResponse(OpenApiTypes.OBJECT, description="An invalid period."),
+            },
         )
-
-
-class SectorStats(APIView):
-    permission_classes = [AllowAny]
-    throttle_classes = [LookupThrottle]
-
-    @extend_schema(
-        summary="Public statistics per sector",
-        description=FIGURES_DESCRIPTION,
-        parameters=PERIOD_PARAMETERS,
-        responses={
-            200: OpenApiResponse(OpenApiTypes.OBJECT, description="Figures per sector."),
-            400: OpenApiResponse(OpenApiTypes.OBJECT, description="An invalid period."),
-        },
     )
-    def get(self, request):
-        period, errors = _period_or_errors(request)
-        if errors:
-            return errors
-        context = public_context(period)
-        return Response(
-            {
-                "period": _period_data(period),
-                "results": [
-                    {"sector": sector.code, "name": sector.name, **_figures(f)}
-                    for sector, f in context["sector_rows"]
-                ],
-            }
-        )
+
+
+@_public_schema("Public statistics per OPD", "Figures per OPD and total.")
+class OpdStats(PublicStats):
+    def body(self, context):
+        return {
+            "results": [
+                {"opd": opd.code, "name": opd.name, "abbreviation": opd.abbreviation, **_figures(f)}
+                for opd, f in context["opd_rows"]
+            ],
+            "total": _figures(context["total"]),
+        }
+
+
+@_public_schema("Public statistics per sector", "Figures per sector.")
+class SectorStats(PublicStats):
+    def body(self, context):
+        return {
+            "results": [
+                {"sector": sector.code, "name": sector.name, **_figures(f)}
+                for sector, f in context["sector_rows"]
+            ]
+        }
 
 
 urlpatterns = [
